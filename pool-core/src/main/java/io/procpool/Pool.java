@@ -1,0 +1,130 @@
+package io.procpool;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/**
+ * A pool of workers that run tasks outside the caller's JVM, in the spirit of Python's
+ * {@code multiprocessing.Pool}. {@link ProcessPool} is the local implementation (child JVMs on this machine).
+ *
+ * <p>Failures are unchecked and rooted at {@link PoolException}: synchronous methods throw them, futures complete
+ * exceptionally with them. A worker that dies or times out is replaced; the pool is never broken for good. Work
+ * submitted after {@link #close()} or {@link #terminate()} is rejected with
+ * {@link java.util.concurrent.RejectedExecutionException}.
+ *
+ * <p>Thread-safety: every method may be called from any thread, concurrently.
+ */
+public interface Pool extends AutoCloseable {
+
+    /** Chunk size that lets the pool choose. */
+    int AUTO_CHUNK_SIZE = 0;
+
+    /**
+     * Applies {@code fn} to every item in the workers and returns the results in input order (Python's {@code map}).
+     * The chunk size is chosen automatically.
+     *
+     * @throws PoolException the first failure in input order
+     */
+    default <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items) {
+        return map(fn, items, AUTO_CHUNK_SIZE);
+    }
+
+    /**
+     * As {@link #map(TaskFunction, Iterable)}, sending the items in chunks of {@code chunkSize} ({@code 0}: automatic).
+     */
+    <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunkSize);
+
+    /** As {@link #map(TaskFunction, Iterable)}, without blocking (Python's {@code map_async}). */
+    default <T, R> CompletableFuture<List<R>> mapAsync(TaskFunction<? super T, ? extends R> fn,
+                                                      Iterable<? extends T> items) {
+        return mapAsync(fn, items, AUTO_CHUNK_SIZE);
+    }
+
+    /** As {@link #map(TaskFunction, Iterable, int)}, without blocking. */
+    <T, R> CompletableFuture<List<R>> mapAsync(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                                               int chunkSize);
+
+    /**
+     * A lazy stream of {@code fn} applied to each item, in input order (Python's {@code imap}). The input is read only
+     * as far as the consumer has taken results plus a bounded window, so an infinite input works in bounded memory.
+     * Closing the stream stops the work. A failure is thrown when the consumer reaches the failed item.
+     */
+    default <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items) {
+        return imap(fn, items, AUTO_CHUNK_SIZE);
+    }
+
+    /** As {@link #imap(TaskFunction, Iterable)} with a chunk size ({@code 0}: automatic, adapted to task time). */
+    <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunkSize);
+
+    /** As {@link #imap(TaskFunction, Iterable)} over a stream, which is read lazily and closed with the result. */
+    default <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items) {
+        return imap(fn, items, AUTO_CHUNK_SIZE);
+    }
+
+    /** As {@link #imap(TaskFunction, Stream)} with a chunk size ({@code 0}: automatic). */
+    <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items, int chunkSize);
+
+    /** As {@link #imap(TaskFunction, Iterable)}, but results come as they complete (Python's {@code imap_unordered}). */
+    default <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items) {
+        return imapUnordered(fn, items, AUTO_CHUNK_SIZE);
+    }
+
+    /** As {@link #imapUnordered(TaskFunction, Iterable)} with a chunk size ({@code 0}: automatic). */
+    <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunkSize);
+
+    /** As {@link #imapUnordered(TaskFunction, Iterable)} over a stream. */
+    default <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items) {
+        return imapUnordered(fn, items, AUTO_CHUNK_SIZE);
+    }
+
+    /** As {@link #imapUnordered(TaskFunction, Stream)} with a chunk size ({@code 0}: automatic). */
+    <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items, int chunkSize);
+
+    /**
+     * Applies {@code fn} to each pair's key and value, results in input order (Python's {@code starmap}).
+     *
+     * @throws PoolException the first failure in input order
+     */
+    default <A, B, R> List<R> starmap(TaskBiFunction<? super A, ? super B, ? extends R> fn,
+                                      Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs) {
+        return starmap(fn, pairs, AUTO_CHUNK_SIZE);
+    }
+
+    /** As {@link #starmap(TaskBiFunction, Iterable)} with a chunk size ({@code 0}: automatic). */
+    <A, B, R> List<R> starmap(TaskBiFunction<? super A, ? super B, ? extends R> fn,
+                              Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunkSize);
+
+    /**
+     * Runs one task in a worker and waits for its result (Python's {@code apply}).
+     *
+     * @throws PoolException the task's failure
+     */
+    <R> R apply(TaskCallable<? extends R> task);
+
+    /**
+     * Runs one task in a worker (Python's {@code apply_async}). Use {@link CompletableFuture}'s own callbacks.
+     * {@code cancel} stops the task; its worker is replaced if the task was already running.
+     */
+    <R> CompletableFuture<R> applyAsync(TaskCallable<? extends R> task);
+
+    /** Runs {@code fn(arg)} in a worker. */
+    <T, R> CompletableFuture<R> applyAsync(TaskFunction<? super T, ? extends R> fn, T arg);
+
+    /**
+     * Takes no new work, waits for the work already accepted, then stops the workers (Python's {@code close()} and
+     * {@code join()}). Idempotent.
+     */
+    @Override
+    void close();
+
+    /**
+     * Stops the workers now. Unfinished futures complete exceptionally with
+     * {@link java.util.concurrent.CancellationException}. Idempotent.
+     */
+    void terminate();
+
+    /** @return a snapshot of the live workers: name, pid, state, tasks completed */
+    List<WorkerInfo> workers();
+}

@@ -1,0 +1,58 @@
+package io.procpool;
+
+import java.util.OptionalInt;
+
+/**
+ * The worker running a task exited, was killed, or broke its channel before it answered. The pool has already
+ * replaced it.
+ *
+ * <p>Thread-safety: immutable once thrown.
+ */
+public class WorkerDiedException extends PoolException {
+    private static final long serialVersionUID = 1L;
+
+    private final String workerName;
+    private final long pid;
+    private final Integer exitCode;
+    private final String stderrTail;
+
+    /**
+     * @param message    what happened, naming the worker and how it died
+     * @param workerName the worker's name
+     * @param pid        the worker's process id
+     * @param exitCode   the exit code in Python's convention ({@code -9} for SIGKILL, {@code 3} for
+     *                   {@code System.exit(3)}), or {@code null} when the worker had not exited yet
+     * @param stderrTail the last lines the worker wrote on its standard error
+     */
+    public WorkerDiedException(String message, String workerName, long pid, Integer exitCode, String stderrTail) {
+        super(message);
+        this.workerName = workerName;
+        this.pid = pid;
+        this.exitCode = exitCode;
+        this.stderrTail = stderrTail;
+    }
+
+    /** @return the name of the worker that died */
+    public String workerName() {
+        return workerName;
+    }
+
+    /** @return the process id of the worker that died */
+    public long pid() {
+        return pid;
+    }
+
+    /**
+     * @return the exit code in Python's convention: {@code -N} when killed by signal N (-9 for SIGKILL, -15 for
+     *     SIGTERM), {@code n} for {@code System.exit(n)}; empty when the process had not ended when the failure was
+     *     reported (a corrupted channel)
+     */
+    public OptionalInt exitCode() {
+        return exitCode == null ? OptionalInt.empty() : OptionalInt.of(exitCode);
+    }
+
+    /** @return the last lines the worker wrote on its standard error, possibly empty */
+    public String stderrTail() {
+        return stderrTail;
+    }
+}

@@ -1,0 +1,233 @@
+package io.procpool.internal.codec;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.ClosureSerializer;
+import com.esotericsoftware.kryo.serializers.CollectionSerializer;
+import com.esotericsoftware.kryo.serializers.FieldSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import com.esotericsoftware.kryo.serializers.MapSerializer;
+import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
+import com.esotericsoftware.kryo.util.Pool;
+import com.esotericsoftware.minlog.Log;
+import io.procpool.TaskSerializationException;
+import io.procpool.internal.protocol.Frames;
+import io.procpool.internal.protocol.Payloads;
+import java.util.EnumMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.objenesis.strategy.StdInstantiatorStrategy;
+
+/**
+ * Kryo set up once for procpool, on both sides of the pipe: serializable lambdas, captured values of anonymous
+ * classes, classes without a no-arg constructor, records, JDK collection views, and exceptions through their public
+ * API. Encoding failures become {@link TaskSerializationException}s that name the class that would not serialize.
+ *
+ * <p>Unregistered mode can instantiate any class the stream names; that is acceptable only on the private pipes
+ * between a parent and the child it started, never on a socket.
+ *
+ * <p>Thread-safety: all methods are thread-safe; Kryo instances and their buffers come from a pool.
+ */
+public final class Codec {
+    /** One shared instance: each new ClosureSerializer would retry (and log) its reflective set-up. */
+    private static final ClosureSerializer CLOSURES = quietly(ClosureSerializer::new);
+    private static final ThrowableSerializer THROWABLES = new ThrowableSerializer();
+    private static final Pattern TRACE_CLASS = Pattern.compile("Serialization trace:\\s*\\n\\s*\\S+ \\(([\\w.$]+)\\)");
+
+    private static final Pool<Context> CONTEXTS = new Pool<>(true, false, 64) {
+        @Override
+        protected Context create() {
+            return new Context();
+        }
+    };
+
+    private Codec() {
+    }
+
+    /** A timed answer from a worker: how long the task ran, and what it returned. */
+    public record Timed<T>(long nanos, T value) {
+    }
+
+    /**
+     * Encodes a task, an argument or a result.
+     *
+     * @param what names the value in a failure message: "task", "argument", "result"
+     * @throws TaskSerializationException naming the class that would not serialize
+     */
+    public static byte[] encode(Object value, String what) {
+        return encodeTimed(-1, value, what);
+    }
+
+    /** As {@link #encode}, prefixed by a var-long time (skipped when negative): the RESULT payload. */
+    public static byte[] encodeTimed(long nanos, Object value, String what) {
+        Context context = CONTEXTS.obtain();
+        try {
+            Output output = context.output;
+            output.reset();
+            if (nanos >= 0) {
+                output.writeVarLong(nanos, true);
+            }
+            context.kryo.writeClassAndObject(output, value);
+            return output.toBytes();
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            throw encodeFailure(value, what, e);
+        } finally {
+            context.kryo.reset();
+            CONTEXTS.free(context);
+        }
+    }
+
+    /**
+     * Decodes what {@link #encode} wrote, resolving classes through {@code loader}.
+     *
+     * @throws TaskSerializationException naming the class that could not be decoded
+     */
+    public static Object decode(byte[] bytes, ClassLoader loader, String what) {
+        return decode(bytes, false, loader, what).value();
+    }
+
+    /** Decodes what {@link #encodeTimed} wrote. */
+    public static Timed<Object> decodeTimed(byte[] bytes, ClassLoader loader, String what) {
+        return decode(bytes, true, loader, what);
+    }
+
+    private static Timed<Object> decode(byte[] bytes, boolean timed, ClassLoader loader, String what) {
+        Context context = CONTEXTS.obtain();
+        try {
+            context.kryo.setClassLoader(loader);
+            Input input = context.input;
+            input.setBuffer(bytes);
+            long nanos = timed ? input.readVarLong(true) : -1;
+            return new Timed<>(nanos, context.kryo.readClassAndObject(input));
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            throw new TaskSerializationException("cannot decode the " + what + ": " + describe(e), culprit(e, null), e);
+        } finally {
+            context.kryo.reset();
+            context.input.setBuffer(new byte[0]);
+            CONTEXTS.free(context);
+        }
+    }
+
+    /** Encodes a FAILURE payload; the error travels through its public API so a missing class cannot break it. */
+    public static byte[] encodeFailure(long nanos, Payloads.TaskFailure failure) {
+        Context context = CONTEXTS.obtain();
+        try {
+            Output output = context.output;
+            output.reset();
+            output.writeVarLong(nanos, true);
+            output.writeVarInt(failure.failedIndex(), true);
+            output.writeBoolean(failure.codecFailure());
+            context.kryo.writeClassAndObject(output, failure.completed());
+            context.kryo.writeObject(output, failure.error(), THROWABLES);
+            return output.toBytes();
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            throw encodeFailure(failure, "failure", e);
+        } finally {
+            context.kryo.reset();
+            CONTEXTS.free(context);
+        }
+    }
+
+    /** Decodes what {@link #encodeFailure} wrote. */
+    public static Timed<Payloads.TaskFailure> decodeFailure(byte[] bytes, ClassLoader loader) {
+        Context context = CONTEXTS.obtain();
+        try {
+            context.kryo.setClassLoader(loader);
+            Input input = context.input;
+            input.setBuffer(bytes);
+            long nanos = input.readVarLong(true);
+            int failedIndex = input.readVarInt(true);
+            boolean codecFailure = input.readBoolean();
+            Object[] completed = (Object[]) context.kryo.readClassAndObject(input);
+            Throwable error = context.kryo.readObject(input, Throwable.class, THROWABLES);
+            return new Timed<>(nanos, new Payloads.TaskFailure(failedIndex, completed, error, codecFailure));
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            throw new TaskSerializationException("cannot decode a task failure: " + describe(e), culprit(e, null), e);
+        } finally {
+            context.kryo.reset();
+            context.input.setBuffer(new byte[0]);
+            CONTEXTS.free(context);
+        }
+    }
+
+    private static TaskSerializationException encodeFailure(Object value, String what, Throwable e) {
+        String topClass = value == null ? "null" : value.getClass().getName();
+        String culprit = culprit(e, topClass);
+        String message = "cannot encode the " + what + " of class " + topClass
+                + (culprit.equals(topClass) ? "" : " (" + culprit + " would not serialize)") + ": " + describe(e);
+        return new TaskSerializationException(message, culprit, e);
+    }
+
+    /** The class Kryo's serialization trace names first (the innermost), or {@code fallback}. */
+    private static String culprit(Throwable e, String fallback) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            Matcher matcher = TRACE_CLASS.matcher(message);
+            if (matcher.find()) {
+                return matcher.group(1);
+            }
+            if (t instanceof ClassNotFoundException) {
+                return message;
+            }
+        }
+        return fallback;
+    }
+
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = e.toString();
+        return root == e ? text : text + " (caused by " + root + ")";
+    }
+
+    private static <T> T quietly(java.util.function.Supplier<T> action) {
+        boolean warn = Log.WARN;
+        Log.set(Log.LEVEL_ERROR);
+        try {
+            return action.get();
+        } finally {
+            if (warn) {
+                Log.set(Log.LEVEL_WARN);
+            }
+        }
+    }
+
+    /** A Kryo with its reusable buffers. */
+    private static final class Context {
+        final Kryo kryo = newKryo();
+        final Output output = new Output(4096, Frames.MAX_PAYLOAD);
+        final Input input = new Input();
+    }
+
+    static Kryo newKryo() {
+        Kryo kryo = new ProcpoolKryo();
+        kryo.setRegistrationRequired(false);
+        kryo.setReferences(true); // user graphs may share or cycle
+        kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+        FieldSerializer.FieldSerializerConfig fields = new FieldSerializer.FieldSerializerConfig();
+        fields.setIgnoreSyntheticFields(false); // an anonymous class's captured values are synthetic fields
+        kryo.setDefaultSerializer(new com.esotericsoftware.kryo.SerializerFactory.FieldSerializerFactory(fields));
+        kryo.register(ClosureSerializer.Closure.class, CLOSURES);
+        kryo.addDefaultSerializer(Throwable.class, THROWABLES);
+        kryo.addDefaultSerializer(EnumMap.class, new JavaSerializer());
+        kryo.setClassLoader(Codec.class.getClassLoader());
+        return kryo;
+    }
+
+    /** Routes the JDK's non-public collection views to copying serializers instead of the generic ones. */
+    private static final class ProcpoolKryo extends Kryo {
+        @Override
+        @SuppressWarnings("rawtypes")
+        public Serializer getDefaultSerializer(Class type) {
+            Serializer serializer = super.getDefaultSerializer(type);
+            Class<?> chosen = serializer.getClass();
+            boolean generic = chosen == CollectionSerializer.class || chosen == MapSerializer.class
+                    || chosen == FieldSerializer.class;
+            return generic && ViewCopySerializers.needsCopy(type) ? ViewCopySerializers.forType(type) : serializer;
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.procpool.internal.protocol;
+
+import com.google.common.io.BaseEncoding;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads frames in one {@link FrameType.Direction} from a stream and checks each one: magic, type, length, checksum.
+ * Anything else on the stream is reported as a {@link ChannelCorruptedException} with a hex dump; it is never
+ * interpreted as data.
+ *
+ * <p>Thread-safety: not thread-safe; one thread reads.
+ */
+public final class FrameReader {
+    /** How many bytes after a bad header go into the hex dump, at most. */
+    private static final int DUMP_LIMIT = 256;
+
+    private final DataInputStream in;
+    private final int magic;
+    private final FrameType.Direction direction;
+    private final byte[] header = new byte[Frames.HEADER_SIZE];
+    private final CRC32C crc = new CRC32C();
+
+    /**
+     * @param in        the stream, normally a {@link java.io.BufferedInputStream} over a pipe
+     * @param direction the direction frames on this stream travel in
+     */
+    public FrameReader(InputStream in, FrameType.Direction direction) {
+        this.in = new DataInputStream(in);
+        this.magic = direction.magic();
+        this.direction = direction;
+    }
+
+    /**
+     * Reads the next frame.
+     *
+     * @return the frame, or {@code null} at end of stream on a frame boundary
+     * @throws EOFException              the stream ended inside a frame (the writer died mid-frame)
+     * @throws ChannelCorruptedException the bytes are not a valid frame
+     */
+    public Frame read() throws IOException {
+        int first = in.read();
+        if (first < 0) {
+            return null;
+        }
+        header[0] = (byte) first;
+        in.readFully(header, 1, Frames.HEADER_SIZE - 1);
+        return readAfterHeader();
+    }
+
+    /**
+     * Reads the first frame of a stream on which the JVM may print before the program takes over (a
+     * {@code JAVA_TOOL_OPTIONS} with {@code -Xlog}, for one): bytes before the first magic are handed to
+     * {@code noise} line by line instead of failing the channel.
+     *
+     * @return the first frame, or {@code null} if the stream ended before any frame
+     */
+    public Frame readFirst(Consumer<String> noise) throws IOException {
+        ByteArrayOutputStream skipped = new ByteArrayOutputStream();
+        int window = 0;
+        int seen = 0;
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                reportNoise(skipped.toByteArray(), skipped.size(), noise);
+                return null;
+            }
+            window = (window << 8) | b;
+            seen++;
+            skipped.write(b);
+            if (seen >= 4 && window == magic) {
+                reportNoise(skipped.toByteArray(), skipped.size() - 4, noise);
+                ByteBuffer.wrap(header).putInt(magic);
+                in.readFully(header, 4, Frames.HEADER_SIZE - 4);
+                return readAfterHeader();
+            }
+        }
+    }
+
+    private static void reportNoise(byte[] bytes, int length, Consumer<String> noise) {
+        if (length <= 0) {
+            return;
+        }
+        for (String line : new String(bytes, 0, length, StandardCharsets.UTF_8).split("\\R")) {
+            if (!line.isEmpty()) {
+                noise.accept(line);
+            }
+        }
+    }
+
+    private Frame readAfterHeader() throws IOException {
+        ByteBuffer view = ByteBuffer.wrap(header);
+        int actualMagic = view.getInt();
+        if (actualMagic != magic) {
+            throw corrupted("bad magic 0x" + Integer.toHexString(actualMagic) + " (expected 0x"
+                    + Integer.toHexString(magic) + " for " + direction + ")", header);
+        }
+        int code = view.get() & 0xFF;
+        FrameType type = FrameType.fromCode(code);
+        if (type == null || type.direction() != direction) {
+            throw corrupted("unknown frame type 0x" + Integer.toHexString(code) + " for " + direction, header);
+        }
+        long id = view.getLong();
+        int length = view.getInt();
+        if (length < 0 || length > Frames.MAX_PAYLOAD) {
+            throw corrupted("impossible payload length " + length, header);
+        }
+        byte[] payload = new byte[length];
+        in.readFully(payload);
+        int expected = in.readInt();
+        crc.reset();
+        crc.update(header, 4, Frames.HEADER_SIZE - 4);
+        crc.update(payload);
+        if ((int) crc.getValue() != expected) {
+            throw corrupted("checksum mismatch on a " + type + " frame of " + length + " bytes", header);
+        }
+        return new Frame(type, id, payload);
+    }
+
+    /** Builds the fault with a dump of the bad header and of whatever follows it that is already readable. */
+    private ChannelCorruptedException corrupted(String what, byte[] bad) throws IOException {
+        ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        seen.write(bad);
+        int available = Math.min(in.available(), DUMP_LIMIT);
+        if (available > 0) {
+            byte[] more = new byte[available];
+            int n = in.read(more);
+            seen.write(more, 0, Math.max(n, 0));
+        }
+        return new ChannelCorruptedException("corrupted channel: " + what + "; bytes read:\n" + hexDump(seen.toByteArray()));
+    }
+
+    /** Sixteen bytes a line: offset, hex, and the printable ASCII beside it, as {@code hexdump -C} shows them. */
+    static String hexDump(byte[] bytes) {
+        StringBuilder dump = new StringBuilder();
+        BaseEncoding hex = BaseEncoding.base16().lowerCase().withSeparator(" ", 2);
+        for (int offset = 0; offset < bytes.length; offset += 16) {
+            int end = Math.min(offset + 16, bytes.length);
+            String hexPart = hex.encode(bytes, offset, end - offset);
+            dump.append(String.format("%08x  %-47s  |", offset, hexPart));
+            for (int i = offset; i < end; i++) {
+                int c = bytes[i] & 0xFF;
+                dump.append(c >= 0x20 && c < 0x7F ? (char) c : '.');
+            }
+            dump.append("|\n");
+        }
+        return dump.toString();
+    }
+}
