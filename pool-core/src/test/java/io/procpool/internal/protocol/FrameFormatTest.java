@@ -40,7 +40,7 @@ class FrameFormatTest {
                 + "0000000000000001"   // id: stream 1 (System.out)
                 + "00000002"           // payload length
                 + "6869"               // "hi"
-                + "b6e8de12";          // CRC32C of type, id, length, payload
+                + "b3a3921b";          // CRC32C of type, id, length, payload
         assertEquals(golden, BaseEncoding.base16().lowerCase().encode(actual));
     }
 
