@@ -1,0 +1,344 @@
+package io.procpool;
+
+import io.procpool.internal.pool.Dispatcher;
+import io.procpool.internal.pool.PoolCalls;
+import io.procpool.internal.pool.PoolConfig;
+import io.procpool.internal.process.ChildProcess;
+import io.procpool.internal.process.LaunchSpec;
+import java.io.File;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * A {@link Pool} of long-lived worker JVMs on this machine, fed Kryo-encoded tasks over their stdin and answering on
+ * their stdout. Python's {@code multiprocessing.Pool}, minus its failure modes: a worker that dies or times out fails
+ * only the task it was running and is replaced; the pool never hangs on it and is never broken for good.
+ *
+ * <pre>{@code
+ * try (ProcessPool pool = ProcessPool.create(4)) {
+ *     List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safety: thread-safe; any number of threads may submit concurrently. Futures complete on the pool's
+ * reader threads, so their non-async callbacks run there: keep them short, and do not make blocking pool calls in
+ * them (that is refused with {@link IllegalStateException}).
+ */
+public final class ProcessPool implements Pool {
+    private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
+
+    private final PoolConfig config;
+    private final Dispatcher dispatcher;
+    private final PoolCalls calls;
+
+    private ProcessPool(PoolConfig config, Dispatcher dispatcher) {
+        this.config = config;
+        this.dispatcher = dispatcher;
+        this.calls = new PoolCalls(dispatcher);
+    }
+
+    /**
+     * Starts a pool of {@code workers} worker JVMs with default settings and waits until all are ready.
+     *
+     * @throws IllegalArgumentException {@code workers} is not positive
+     * @throws PoolException            a worker could not start
+     */
+    public static ProcessPool create(int workers) {
+        return builder().workers(workers).build();
+    }
+
+    /** @return a builder for a pool with non-default settings */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the pool's name; its workers are named {@code <name>-worker-<n>} */
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunkSize) {
+        return PoolCalls.await(calls.mapAsync(fn, items, chunkSize));
+    }
+
+    @Override
+    public <T, R> CompletableFuture<List<R>> mapAsync(TaskFunction<? super T, ? extends R> fn,
+                                                      Iterable<? extends T> items, int chunkSize) {
+        return calls.mapAsync(fn, items, chunkSize);
+    }
+
+    @Override
+    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                                 int chunkSize) {
+        Objects.requireNonNull(items, "items");
+        return calls.imap(fn, items.iterator(), chunkSize, true, () -> { });
+    }
+
+    @Override
+    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items, int chunkSize) {
+        Objects.requireNonNull(items, "items");
+        Iterator<? extends T> iterator = items.iterator();
+        return calls.imap(fn, iterator, chunkSize, true, items::close);
+    }
+
+    @Override
+    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                                          int chunkSize) {
+        Objects.requireNonNull(items, "items");
+        return calls.imap(fn, items.iterator(), chunkSize, false, () -> { });
+    }
+
+    @Override
+    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                          int chunkSize) {
+        Objects.requireNonNull(items, "items");
+        Iterator<? extends T> iterator = items.iterator();
+        return calls.imap(fn, iterator, chunkSize, false, items::close);
+    }
+
+    @Override
+    public <A, B, R> List<R> starmap(TaskBiFunction<? super A, ? super B, ? extends R> fn,
+                                     Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunkSize) {
+        return PoolCalls.await(calls.starmapAsync(fn, pairs, chunkSize));
+    }
+
+    @Override
+    public <R> R apply(TaskCallable<? extends R> task) {
+        return PoolCalls.await(calls.<R>applyAsync(task));
+    }
+
+    @Override
+    public <R> CompletableFuture<R> applyAsync(TaskCallable<? extends R> task) {
+        return calls.applyAsync(task);
+    }
+
+    @Override
+    public <T, R> CompletableFuture<R> applyAsync(TaskFunction<? super T, ? extends R> fn, T arg) {
+        return calls.applyAsync(fn, arg);
+    }
+
+    @Override
+    public void close() {
+        dispatcher.close();
+    }
+
+    @Override
+    public void terminate() {
+        dispatcher.terminate();
+    }
+
+    @Override
+    public List<WorkerInfo> workers() {
+        return dispatcher.workers();
+    }
+
+    /** @return how many workers this pool started to replace workers that died or timed out */
+    public int respawnCount() {
+        return dispatcher.respawns();
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessPool[" + config.name() + ", " + config.workers() + " workers]";
+    }
+
+    /**
+     * Settings of a {@link ProcessPool}; {@link #build()} validates them, naming any bad value, and starts the pool.
+     *
+     * <p>Thread-safety: not thread-safe; configure it on one thread.
+     */
+    public static final class Builder {
+        private int workers = Runtime.getRuntime().availableProcessors();
+        private String name;
+        private TaskRunnable initializer;
+        private long maxTasksPerWorker;
+        private Duration taskTimeout;
+        private final List<String> jvmOptions = new ArrayList<>();
+        private List<String> classPath;
+        private Path javaHome = Paths.get(System.getProperty("java.home"));
+
+        private Builder() {
+        }
+
+        /** How many worker JVMs; default {@code Runtime.availableProcessors()}. */
+        public Builder workers(int workers) {
+            this.workers = workers;
+            return this;
+        }
+
+        /** The pool's name; workers are named {@code <name>-worker-<n>}. Default {@code pool-<n>}. */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** Runs once in every worker, respawned ones included, before its first task. */
+        public Builder initializer(TaskRunnable initializer) {
+            this.initializer = initializer;
+            return this;
+        }
+
+        /** A worker is replaced after this many tasks (chunks); 0 means never (the default). */
+        public Builder maxTasksPerWorker(long maxTasksPerWorker) {
+            this.maxTasksPerWorker = maxTasksPerWorker;
+            return this;
+        }
+
+        /**
+         * How long one task may run; its worker is then killed and replaced and the task fails with
+         * {@link TaskTimeoutException}. A chunk of n items may run n times as long. Default: no limit.
+         */
+        public Builder taskTimeout(Duration taskTimeout) {
+            this.taskTimeout = taskTimeout;
+            return this;
+        }
+
+        /**
+         * Extra options for the worker JVMs, such as {@code -Xmx256m}. A {@code -Xlog} option must send its output to
+         * stderr or a file: the workers' stdout carries the protocol.
+         */
+        public Builder jvmOptions(String... options) {
+            return jvmOptions(Arrays.asList(options));
+        }
+
+        /** As {@link #jvmOptions(String...)}. */
+        public Builder jvmOptions(List<String> options) {
+            Objects.requireNonNull(options, "jvmOptions");
+            this.jvmOptions.addAll(options);
+            return this;
+        }
+
+        /**
+         * The workers' class path; it must hold the tasks' classes, pool-core, pool-worker and their dependencies.
+         * Default: this JVM's class path (plus the entries of the context class loader, for launchers that load the
+         * application in a class loader of their own).
+         */
+        public Builder classPath(List<?> entries) {
+            Objects.requireNonNull(entries, "classPath");
+            List<String> copy = new ArrayList<>();
+            for (Object entry : entries) {
+                copy.add(Objects.requireNonNull(entry, "a classPath entry is null").toString());
+            }
+            this.classPath = copy;
+            return this;
+        }
+
+        /** The Java installation that runs the workers; default: the running JVM's {@code java.home}. */
+        public Builder javaHome(Path javaHome) {
+            this.javaHome = javaHome;
+            return this;
+        }
+
+        /**
+         * Validates the settings and starts the pool, waiting until every worker is ready.
+         *
+         * @throws IllegalArgumentException a setting is invalid (the message names it and its value)
+         * @throws PoolException            a worker could not start (with its command line and stderr)
+         */
+        public ProcessPool build() {
+            PoolConfig config = validate();
+            Dispatcher dispatcher = Dispatcher.start(config, contextLoader());
+            return new ProcessPool(config, dispatcher);
+        }
+
+        private PoolConfig validate() {
+            if (workers < 1) {
+                throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+            }
+            if (name != null && name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank, got '" + name + "'");
+            }
+            if (maxTasksPerWorker < 0) {
+                throw new IllegalArgumentException("maxTasksPerWorker must be 0 (never) or positive, got "
+                        + maxTasksPerWorker);
+            }
+            if (taskTimeout != null && (taskTimeout.isNegative() || taskTimeout.isZero())) {
+                throw new IllegalArgumentException("taskTimeout must be positive, got " + taskTimeout);
+            }
+            for (String option : jvmOptions) {
+                checkJvmOption(option);
+            }
+            Objects.requireNonNull(javaHome, "javaHome");
+            Path java = javaHome.resolve("bin").resolve(isWindows() ? "java.exe" : "java");
+            if (!Files.isExecutable(java)) {
+                throw new IllegalArgumentException("javaHome " + javaHome + " has no executable " + java);
+            }
+            List<String> entries = classPath != null ? classPath : defaultClassPath();
+            String poolName = name != null ? name : "pool-" + POOL_NUMBERS.incrementAndGet();
+            return new PoolConfig(workers, poolName, initializer, maxTasksPerWorker, Optional.ofNullable(taskTimeout),
+                    new LaunchSpec(javaHome, entries, jvmOptions));
+        }
+
+        private static void checkJvmOption(String option) {
+            if (option == null || option.isBlank()) {
+                throw new IllegalArgumentException("a jvmOptions entry is empty: " + option);
+            }
+            if (option.startsWith("-Xlog") && !option.equals("-Xlog:disable")
+                    && (option.endsWith(":stdout") || !option.contains(":stderr") && !option.contains(":file="))) {
+                throw new IllegalArgumentException("jvmOptions entry '" + option + "' would log to stdout, which "
+                        + "carries the workers' protocol: send it to stderr (e.g. -Xlog:gc:stderr) or a file");
+            }
+        }
+
+        private static boolean isWindows() {
+            return System.getProperty("os.name", "").toLowerCase().startsWith("windows");
+        }
+
+        private static ClassLoader contextLoader() {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            return loader != null ? loader : ClassLoader.getSystemClassLoader();
+        }
+
+        /**
+         * This JVM's class path, plus what an application class loader of a launcher (such as {@code mvn exec:java})
+         * adds, since the system class path then holds only the launcher.
+         */
+        private static List<String> defaultClassPath() {
+            Set<String> entries = new LinkedHashSet<>(
+                    Arrays.asList(System.getProperty("java.class.path", "").split(File.pathSeparator)));
+            for (ClassLoader loader = Thread.currentThread().getContextClassLoader();
+                 loader != null && loader != ClassLoader.getSystemClassLoader(); loader = loader.getParent()) {
+                if (loader instanceof URLClassLoader urls) {
+                    for (URL url : urls.getURLs()) {
+                        try {
+                            entries.add(Paths.get(url.toURI()).toString());
+                        } catch (URISyntaxException | IllegalArgumentException e) {
+                            // not a file: a worker could not use it anyway
+                        }
+                    }
+                }
+            }
+            entries.remove("");
+            requireWorkerMain();
+            return List.copyOf(entries);
+        }
+
+        private static void requireWorkerMain() {
+            try {
+                Class.forName(ChildProcess.WORKER_MAIN, false, contextLoader());
+            } catch (ClassNotFoundException e) {
+                throw new PoolException("pool-worker is not on the class path, so workers cannot start: add the "
+                        + "dependency io.procpool:pool-worker (runtime scope is enough) next to pool-core, or set "
+                        + "the workers' class path with ProcessPool.builder().classPath(...)");
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.procpool.internal.pool;
+
+/**
+ * A function registered for one map-like call: encoded once, sent once to each worker that runs a chunk of it, and
+ * forgotten by the workers when the call is over.
+ *
+ * @param id      unique in this parent JVM
+ * @param encoded the Kryo-encoded {@code TaskFunction}
+ */
+record FunctionRef(long id, byte[] encoded) {
+}

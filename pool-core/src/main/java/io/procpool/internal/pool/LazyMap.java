@@ -1,0 +1,206 @@
+package io.procpool.internal.pool;
+
+import io.procpool.TaskFunction;
+import java.lang.ref.Cleaner;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * {@code imap} and {@code imapUnordered}: results as a lazy iterator. The input is read on the consumer's thread, only
+ * when the consumer asks for a result and only while the items submitted but not yet handed to the consumer (in
+ * flight plus buffered) stay under a window, so an infinite input runs in bounded memory. With automatic chunking the
+ * chunk size follows the measured time per item, so tiny items travel in large chunks and slow items one by one.
+ *
+ * <p>Thread-safety: like any iterator, used by one consumer thread. Closing it (or dropping it: a {@link Cleaner}
+ * notices) cancels the work still queued and releases the function in the workers.
+ */
+final class LazyMap<R> implements Iterator<R> {
+    private static final Cleaner CLEANER = Cleaner.create();
+    /** Fewest items kept ahead of the consumer, so chunk-of-one pipelines still fill both pipes. */
+    private static final int MIN_WINDOW_ITEMS = 64;
+    /** Chunks kept ahead per worker. */
+    private static final int CHUNKS_AHEAD_PER_WORKER = 4;
+    /** What an automatic chunk should cost in the worker: far above the round trip, far below a human's patience. */
+    private static final long TARGET_CHUNK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final int MAX_AUTO_CHUNK = 8192;
+
+    private final PoolCalls calls;
+    private final Dispatcher dispatcher;
+    private final Iterator<?> input;
+    private final int fixedChunkSize;
+    private final boolean ordered;
+    private final FunctionRef function;
+    private final ClassLoader loader;
+    /** Submitted, not yet handed to the consumer; in input order. */
+    private final ArrayDeque<PendingTask> submitted = new ArrayDeque<>();
+    /** Unordered mode: submitted tasks as they complete. */
+    private final BlockingQueue<PendingTask> completed = new LinkedBlockingQueue<>();
+    private final Cleaner.Cleanable cleanable;
+    private int itemsAhead;
+    private int nextIndex;
+    private boolean inputDone;
+    private boolean closed;
+    private Object[] current;
+    private int position;
+    private RuntimeException pendingFailure;
+    private double nanosPerItem = -1;
+
+    LazyMap(PoolCalls calls, Dispatcher dispatcher, TaskFunction<?, ?> fn, Iterator<?> input, int chunkSize,
+            boolean ordered) {
+        this.calls = calls;
+        this.dispatcher = dispatcher;
+        this.input = input;
+        this.fixedChunkSize = chunkSize;
+        this.ordered = ordered;
+        this.function = dispatcher.register(fn); // encodes now: a bad function fails in the caller
+        this.loader = PoolCalls.loaderOf(fn);
+        this.cleanable = CLEANER.register(this, new Release(dispatcher, function, submitted));
+    }
+
+    Stream<R> stream() {
+        Spliterator<R> spliterator = Spliterators.spliteratorUnknownSize(this, ordered ? Spliterator.ORDERED : 0);
+        return StreamSupport.stream(spliterator, false).onClose(this::close);
+    }
+
+    @Override
+    public boolean hasNext() {
+        while (true) {
+            if (current != null && position < current.length) {
+                return true;
+            }
+            if (pendingFailure != null) {
+                RuntimeException failure = pendingFailure;
+                pendingFailure = null;
+                close();
+                throw failure;
+            }
+            if (closed) {
+                return false;
+            }
+            topUp();
+            if (submitted.isEmpty()) {
+                close();
+                return false;
+            }
+            PendingTask next = ordered ? submitted.poll() : takeCompleted();
+            itemsAhead -= next.itemCount;
+            position = 0;
+            try {
+                current = (Object[]) PoolCalls.await(next.future);
+                learn(next);
+            } catch (RuntimeException e) {
+                current = next.partialResults();
+                pendingFailure = e;
+            }
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public R next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        R value = (R) current[position];
+        current[position++] = null; // the consumer owns it now; keep memory flat
+        return value;
+    }
+
+    private PendingTask takeCompleted() {
+        try {
+            PendingTask done = completed.take(); // one of the submitted tasks always completes
+            submitted.remove(done);
+            return done;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new io.procpool.PoolException("interrupted while waiting for imapUnordered results", e);
+        }
+    }
+
+    private void topUp() {
+        int chunkSize = chunkSize();
+        int window = Math.max(MIN_WINDOW_ITEMS, chunkSize * dispatcher.config().workers() * CHUNKS_AHEAD_PER_WORKER);
+        while (!inputDone && itemsAhead < window) {
+            List<Object> slice = new ArrayList<>(Math.min(chunkSize, 1024));
+            while (slice.size() < chunkSize && input.hasNext()) {
+                slice.add(input.next());
+            }
+            if (!input.hasNext()) {
+                inputDone = true;
+            }
+            if (slice.isEmpty()) {
+                break;
+            }
+            PendingTask task = calls.chunk(function, slice, nextIndex, loader);
+            nextIndex += slice.size();
+            if (!ordered) {
+                task.future.whenComplete((value, error) -> completed.add(task));
+            }
+            submitted.add(task);
+            itemsAhead += slice.size();
+            dispatcher.submit(task);
+        }
+    }
+
+    private int chunkSize() {
+        if (fixedChunkSize > 0) {
+            return fixedChunkSize;
+        }
+        if (nanosPerItem < 0) {
+            return 1;
+        }
+        long size = (long) (TARGET_CHUNK_NANOS / Math.max(nanosPerItem, 1.0));
+        return (int) Math.max(1, Math.min(MAX_AUTO_CHUNK, size));
+    }
+
+    private void learn(PendingTask done) {
+        if (done.execNanos < 0 || done.itemCount == 0) {
+            return;
+        }
+        double sample = (double) done.execNanos / done.itemCount;
+        nanosPerItem = nanosPerItem < 0 ? sample : nanosPerItem * 0.7 + sample * 0.3;
+    }
+
+    /** Cancels what is still queued or running and releases the function. Idempotent. */
+    void close() {
+        closed = true;
+        current = null;
+        cleanable.clean();
+    }
+
+    /** What closing does; it holds no reference to the iterator, so an abandoned iterator can be cleaned. */
+    private static final class Release implements Runnable {
+        private final Dispatcher dispatcher;
+        private final FunctionRef function;
+        private final ArrayDeque<PendingTask> submitted;
+        private final AtomicBoolean done = new AtomicBoolean();
+
+        Release(Dispatcher dispatcher, FunctionRef function, ArrayDeque<PendingTask> submitted) {
+            this.dispatcher = dispatcher;
+            this.function = function;
+            this.submitted = submitted;
+        }
+
+        @Override
+        public void run() {
+            if (done.compareAndSet(false, true)) {
+                for (PendingTask task : new ArrayList<>(submitted)) {
+                    task.future.cancel(true);
+                }
+                dispatcher.release(function);
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.procpool.internal.pool;
+
+import io.procpool.PoolException;
+import io.procpool.TaskBiFunction;
+import io.procpool.TaskCallable;
+import io.procpool.TaskFunction;
+import io.procpool.TaskSerializationException;
+import io.procpool.internal.codec.Codec;
+import io.procpool.internal.protocol.FrameType;
+import io.procpool.internal.protocol.Payloads;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+
+/**
+ * Turns the public calls of a pool into tasks for the {@link Dispatcher}: encodes them in the caller's thread (so a
+ * task or argument that will not serialize fails at once, naming its class), chunks map-like calls, registers their
+ * function once, and assembles the answers.
+ *
+ * <p>Thread-safety: thread-safe; every method may be called from any thread.
+ */
+public final class PoolCalls {
+    private final Dispatcher dispatcher;
+
+    public PoolCalls(Dispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    // ---------------------------------------------------------------------------------------------- single tasks
+
+    public <R> CompletableFuture<R> applyAsync(TaskCallable<? extends R> task) {
+        Objects.requireNonNull(task, "task");
+        byte[] payload = Codec.encode(task, "task");
+        return submitCall(payload, task);
+    }
+
+    public <T, R> CompletableFuture<R> applyAsync(TaskFunction<? super T, ? extends R> fn, T arg) {
+        Objects.requireNonNull(fn, "fn");
+        TaskAdapters.BoundCall<T, R> call = new TaskAdapters.BoundCall<>(fn, arg);
+        byte[] payload;
+        try {
+            payload = Codec.encode(call, "task");
+        } catch (TaskSerializationException e) {
+            Codec.encode(fn, "function");      // throws naming the function when it is the culprit
+            Codec.encode(arg, "argument");     // or the argument
+            throw e;
+        }
+        return submitCall(payload, fn);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <R> CompletableFuture<R> submitCall(byte[] payload, Object task) {
+        PendingTask pending = new PendingTask(dispatcher.nextTaskId(), FrameType.CALL, payload, null, 1,
+                loaderOf(task));
+        dispatcher.submit(pending);
+        return (CompletableFuture<R>) (CompletableFuture<?>) pending.future;
+    }
+
+    // ---------------------------------------------------------------------------------------------- map
+
+    public <T, R> CompletableFuture<List<R>> mapAsync(TaskFunction<? super T, ? extends R> fn,
+                                                      Iterable<? extends T> items, int chunkSize) {
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(items, "items");
+        List<Object> list = new ArrayList<>();
+        items.forEach(list::add);
+        return mapList(fn, list, chunkSize);
+    }
+
+    public <A, B, R> CompletableFuture<List<R>> starmapAsync(
+            TaskBiFunction<? super A, ? super B, ? extends R> fn,
+            Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunkSize) {
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(pairs, "pairs");
+        List<Object> list = new ArrayList<>();
+        for (Map.Entry<? extends A, ? extends B> entry : pairs) {
+            list.add(new TaskAdapters.Pair<>(entry.getKey(), entry.getValue()));
+        }
+        return mapList(new TaskAdapters.Spread<>(fn), list, chunkSize);
+    }
+
+    private <R> CompletableFuture<List<R>> mapList(TaskFunction<?, ?> fn, List<Object> items, int chunkSize) {
+        checkChunkSize(chunkSize);
+        int size = chunkSize > 0 ? chunkSize : autoChunkSize(items.size());
+        FunctionRef function = dispatcher.register(fn);
+        ClassLoader loader = loaderOf(fn);
+        List<PendingTask> chunks = new ArrayList<>();
+        for (int start = 0; start < items.size(); start += size) {
+            List<Object> slice = items.subList(start, Math.min(start + size, items.size()));
+            chunks.add(chunk(function, slice, start, loader));
+        }
+        MapRun<R> run = new MapRun<>(chunks, items.size(), () -> dispatcher.release(function));
+        for (PendingTask chunk : chunks) {
+            dispatcher.submit(chunk);
+        }
+        return run.result();
+    }
+
+    /** Python's choice: about four chunks per worker, so the work balances and each chunk is worth a round trip. */
+    private int autoChunkSize(int items) {
+        int workers = dispatcher.config().workers();
+        return Math.max(1, (int) Math.ceil(items / (4.0 * workers)));
+    }
+
+    private static void checkChunkSize(int chunkSize) {
+        if (chunkSize < 0) {
+            throw new IllegalArgumentException("chunkSize must be positive, or 0 for automatic; got " + chunkSize);
+        }
+    }
+
+    /** Encodes a chunk; when that fails, finds the first item that will not encode and names it. */
+    PendingTask chunk(FunctionRef function, List<Object> slice, int firstIndex, ClassLoader loader) {
+        Object[] items = slice.toArray();
+        byte[] payload;
+        try {
+            payload = Codec.encode(new Payloads.ChunkRequest(function.id(), items), "arguments");
+        } catch (TaskSerializationException e) {
+            for (int i = 0; i < items.length; i++) {
+                try {
+                    Codec.encode(items[i], "argument");
+                } catch (TaskSerializationException itemFailure) {
+                    throw new TaskSerializationException("cannot encode the argument at index " + (firstIndex + i)
+                            + ": " + itemFailure.getMessage(), itemFailure.failedClassName(), itemFailure);
+                }
+            }
+            throw e;
+        }
+        return new PendingTask(dispatcher.nextTaskId(), FrameType.CHUNK, payload, function, items.length, loader);
+    }
+
+    // ---------------------------------------------------------------------------------------------- imap
+
+    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterator<? extends T> items,
+                                 int chunkSize, boolean ordered, Runnable onClose) {
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(items, "items");
+        checkChunkSize(chunkSize);
+        LazyMap<R> lazy = new LazyMap<>(this, dispatcher, fn, items, chunkSize, ordered);
+        return lazy.stream().onClose(onClose);
+    }
+
+    // ---------------------------------------------------------------------------------------------- waiting
+
+    /**
+     * Waits for a future as the synchronous methods do: its failure is thrown as is (a {@link PoolException}, or a
+     * {@link CancellationException}), never wrapped.
+     */
+    public static <T> T await(CompletableFuture<T> future) {
+        if (Dispatcher.onInternalThread()) {
+            throw new IllegalStateException("a blocking pool call from one of the pool's own threads (a callback "
+                    + "of a pool future) could wait on itself: use the async methods with thenCompose, or "
+                    + "thenApplyAsync for the callback");
+        }
+        try {
+            return future.get(); // every task ends: answer, failure, timeout, worker death, cancel or terminate
+        } catch (ExecutionException e) {
+            throw rethrowable(e.getCause());
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new PoolException("interrupted while waiting for the pool", e);
+        }
+    }
+
+    static RuntimeException rethrowable(Throwable cause) {
+        if (cause instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (cause instanceof Error error) {
+            throw error;
+        }
+        return new PoolException(String.valueOf(cause), cause);
+    }
+
+    static ClassLoader loaderOf(Object task) {
+        ClassLoader loader = task.getClass().getClassLoader();
+        if (loader == null) {
+            loader = Thread.currentThread().getContextClassLoader();
+        }
+        return loader != null ? loader : ClassLoader.getSystemClassLoader();
+    }
+
+    static List<Object> asList(Object[] values) {
+        return Arrays.asList(values);
+    }
+}

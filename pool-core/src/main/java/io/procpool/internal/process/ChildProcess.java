@@ -1,0 +1,203 @@
+package io.procpool.internal.process;
+
+import com.google.common.collect.EvictingQueue;
+import io.procpool.PoolException;
+import io.procpool.internal.protocol.FrameReader;
+import io.procpool.internal.protocol.FrameType;
+import io.procpool.internal.protocol.FrameWriter;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One child JVM running procpool's worker main, with its frame channel (frames to its stdin, from its stdout) and its
+ * stderr forwarded line by line to the parent's {@code System.err} while the last lines are kept for failure
+ * messages. Used by the pool's workers and by {@code JvmProcess}: there is one launcher.
+ *
+ * <p>Thread-safety: {@link #toChild()} is thread-safe (synchronized writer); {@link #fromChild()} belongs to one
+ * reader thread; the rest is thread-safe.
+ */
+public final class ChildProcess {
+    /** The worker main, started by class name so pool-core does not depend on pool-worker. */
+    public static final String WORKER_MAIN = "io.procpool.worker.WorkerMain";
+    /** System property that tells the child its name. */
+    public static final String NAME_PROPERTY = "procpool.child.name";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
+    private static final int STDERR_TAIL_LINES = 40;
+    private static final int PIPE_BUFFER = 64 * 1024;
+    /** System properties a child inherits so it logs as its parent does. */
+    private static final List<String> INHERITED_PROPERTY_PREFIXES =
+            List.of("org.slf4j.", "logback.", "java.util.logging.");
+    /**
+     * Options procpool always gives a child: the JVM's own messages and unified logging go to stderr, since stdout
+     * carries frames.
+     */
+    private static final List<String> CHANNEL_SAFE_OPTIONS =
+            List.of("-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr");
+
+    private final String name;
+    private final Process process;
+    private final List<String> commandLine;
+    private final FrameWriter toChild;
+    private final FrameReader fromChild;
+    private final EvictingQueue<String> stderrTail = EvictingQueue.create(STDERR_TAIL_LINES); // guarded by itself
+    private final Thread stderrPump;
+
+    private ChildProcess(String name, Process process, List<String> commandLine) {
+        this.name = name;
+        this.process = process;
+        this.commandLine = commandLine;
+        this.toChild = new FrameWriter(new BufferedOutputStream(process.getOutputStream(), PIPE_BUFFER),
+                FrameType.Direction.TO_WORKER);
+        this.fromChild = new FrameReader(new BufferedInputStream(process.getInputStream(), PIPE_BUFFER),
+                FrameType.Direction.TO_PARENT);
+        this.stderrPump = new Thread(this::pumpStderr, name + "-stderr");
+        this.stderrPump.setDaemon(true);
+        this.stderrPump.start();
+    }
+
+    /**
+     * Starts a child JVM named {@code name}.
+     *
+     * @throws PoolException the process could not be started (no {@code java} there, say)
+     */
+    public static ChildProcess launch(String name, LaunchSpec spec) {
+        List<String> command = commandLine(name, spec);
+        try {
+            Process process = new ProcessBuilder(command).start();
+            ChildReaper.register(process);
+            LOG.debug("started {} (pid {}): {}", name, process.pid(), command);
+            return new ChildProcess(name, process, command);
+        } catch (IOException e) {
+            throw new PoolException("cannot start " + name + " with command line " + String.join(" ", command)
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    static List<String> commandLine(String name, LaunchSpec spec) {
+        List<String> command = new ArrayList<>();
+        command.add(spec.javaHome().resolve("bin").resolve("java").toString());
+        command.addAll(CHANNEL_SAFE_OPTIONS);
+        command.add("-D" + NAME_PROPERTY + "=" + name);
+        for (Map.Entry<Object, Object> property : System.getProperties().entrySet()) {
+            String key = property.getKey().toString();
+            if (INHERITED_PROPERTY_PREFIXES.stream().anyMatch(key::startsWith)) {
+                command.add("-D" + key + "=" + property.getValue());
+            }
+        }
+        command.addAll(spec.jvmOptions());
+        command.add("-cp");
+        command.add(String.join(File.pathSeparator, spec.classPath()));
+        command.add(WORKER_MAIN);
+        return List.copyOf(command);
+    }
+
+    private void pumpStderr() {
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                recordStderr(line);
+                OutputSink.printLine(OutputSink.STDERR, line);
+            }
+        } catch (IOException e) {
+            LOG.debug("stderr of {} closed: {}", name, e.toString());
+        }
+    }
+
+    /** Keeps a line for {@link #stderrTail()}; also used for System.err lines that arrive as frames. */
+    public void recordStderr(String line) {
+        synchronized (stderrTail) {
+            stderrTail.add(line);
+        }
+    }
+
+    /**
+     * The last lines of the child's stderr, after waiting (at most {@code waitMillis}) for the pump to read what a
+     * dead child left in the pipe.
+     */
+    public String stderrTail(long waitMillis) {
+        try {
+            stderrPump.join(waitMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (stderrTail) {
+            return String.join("\n", stderrTail);
+        }
+    }
+
+    /** Sends SIGTERM without closing the pipes first (closing them would race the signal). */
+    public void terminate() {
+        process.toHandle().destroy();
+    }
+
+    /** Sends SIGKILL. */
+    public void kill() {
+        process.toHandle().destroyForcibly();
+    }
+
+    /**
+     * Waits for the process to exit, at most {@code millis}.
+     *
+     * @return whether it exited
+     */
+    public boolean awaitExit(long millis) {
+        try {
+            return process.waitFor(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
+    }
+
+    /** Closes the child's stdin, which tells a worker its parent is done with it. */
+    public void closeInput() {
+        try {
+            toChild.close();
+        } catch (IOException e) {
+            LOG.debug("closing stdin of {}: {}", name, e.toString());
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public List<String> commandLine() {
+        return commandLine;
+    }
+
+    public FrameWriter toChild() {
+        return toChild;
+    }
+
+    public FrameReader fromChild() {
+        return fromChild;
+    }
+
+    /** Wraps an I/O failure on the child's channel. */
+    public static UncheckedIOException channelFailure(String what, IOException e) {
+        return new UncheckedIOException(what, e);
+    }
+}

@@ -1,0 +1,276 @@
+package io.procpool.worker;
+
+import io.procpool.TaskCallable;
+import io.procpool.TaskFunction;
+import io.procpool.TaskRunnable;
+import io.procpool.TaskSerializationException;
+import io.procpool.internal.codec.Codec;
+import io.procpool.internal.protocol.Frame;
+import io.procpool.internal.protocol.FrameReader;
+import io.procpool.internal.protocol.FrameType;
+import io.procpool.internal.protocol.FrameWriter;
+import io.procpool.internal.protocol.Frames;
+import io.procpool.internal.protocol.Payloads;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * A pool worker's life: run the initializer, say hello, then answer every CALL and CHUNK with exactly one terminal
+ * frame (RESULT, FAILURE or CANCELLED), in the order they arrived, until SHUTDOWN or the end of stdin.
+ *
+ * <p>Threading: a reader thread reads frames and queues tasks; the main thread runs them one at a time; a sender thread
+ * writes the answers, draining everything queued into one write and flushing whenever it runs out, so answers to tiny
+ * tasks share system calls while no answer ever waits behind the next task. Both queues hold at most what the
+ * parent's window lets it send, so they need no bound of their own. A task's exception, including {@link Error}s, is
+ * data for the parent; a broken channel ends the worker.
+ */
+final class TaskLoop {
+    private static final Object SHUTDOWN = new Object();
+
+    private final String name;
+    private final FrameWriter frames;
+    private final FrameReader input;
+    private final WorkerMain.Output output;
+    private final ClassLoader loader = ClassLoader.getSystemClassLoader();
+    private final BlockingQueue<Object> tasks = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Frame> answers = new LinkedBlockingQueue<>();
+    /** Registered functions by id; a value is a {@link TaskSerializationException} when decoding failed. */
+    private final Map<Long, Object> functions = new ConcurrentHashMap<>();
+    private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
+    private volatile long runningTaskId = -1;
+    private volatile Thread runner;
+
+    TaskLoop(String name, FrameWriter frames, FrameReader input, WorkerMain.Output output) {
+        this.name = name;
+        this.frames = frames;
+        this.input = input;
+        this.output = output;
+    }
+
+    void run(Frame init) throws IOException {
+        runner = Thread.currentThread();
+        Payloads.InitRequest request;
+        try {
+            request = (Payloads.InitRequest) Codec.decode(init.payload(), loader, "initializer");
+            TaskRunnable initializer = request.initializer();
+            if (initializer != null) {
+                initializer.run();
+            }
+        } catch (Throwable t) {
+            output.flushPartialLines();
+            send(FrameType.INIT_FAILED, 0, Codec.encodeFailure(0,
+                    new Payloads.TaskFailure(0, new Object[0], t, t instanceof TaskSerializationException)), true);
+            System.exit(1);
+            return;
+        }
+        output.flushPartialLines();
+        send(FrameType.HELLO, 0, Codec.encode(new Payloads.Hello(Frames.PROTOCOL_VERSION,
+                ProcessHandle.current().pid(), name), "hello"), true);
+
+        Thread reader = new Thread(this::readFrames, name + "-reader");
+        reader.setDaemon(true);
+        reader.start();
+        Thread sender = new Thread(this::sendAnswers, name + "-sender");
+        sender.setDaemon(true);
+        sender.start();
+        runTasks();
+    }
+
+    private void readFrames() {
+        try {
+            Frame frame;
+            while ((frame = input.read()) != null) {
+                switch (frame.type()) {
+                    case FUNCTION -> functions.put(frame.id(), decodeFunction(frame.payload()));
+                    case FORGET -> functions.remove(frame.id());
+                    case CALL, CHUNK -> tasks.add(frame);
+                    case CANCEL -> cancel(frame.id());
+                    case SHUTDOWN -> tasks.add(SHUTDOWN);
+                    default -> throw new IOException("unexpected frame for a pool worker: " + frame);
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("procpool worker " + name + ": channel from the parent failed: " + e.getMessage());
+        }
+        // End of stdin: the parent closed us or died. Exit now, even if a task is running.
+        ParentWatch.haltAfter(2_000);
+        System.exit(0);
+    }
+
+    private Object decodeFunction(byte[] payload) {
+        try {
+            return Codec.decode(payload, loader, "function");
+        } catch (TaskSerializationException e) {
+            return e;
+        }
+    }
+
+    private void cancel(long taskId) {
+        cancelled.add(taskId);
+        if (runningTaskId == taskId) {
+            runner.interrupt();
+        }
+    }
+
+    private void sendAnswers() {
+        java.util.List<Frame> batch = new java.util.ArrayList<>();
+        try {
+            while (true) {
+                batch.add(answers.take()); // waits for the runner; the JVM ends with the runner
+                answers.drainTo(batch);
+                boolean last = false;
+                synchronized (frames) {
+                    for (Frame answer : batch) {
+                        if (answer.type() == FrameType.EXIT) {
+                            last = true;
+                            break;
+                        }
+                        frames.write(answer);
+                    }
+                    frames.flush();
+                }
+                if (last) {
+                    System.exit(0); // every answer is out; the exit hook sends EXIT
+                }
+                batch.clear();
+            }
+        } catch (InterruptedException | IOException e) {
+            System.exit(0); // the parent is gone; there is nobody to answer
+        }
+    }
+
+    private void runTasks() throws IOException {
+        while (true) {
+            Object next;
+            try {
+                next = tasks.take(); // waits for the parent; stdin's end exits the JVM from the reader
+            } catch (InterruptedException e) {
+                continue; // a CANCEL that raced the end of its task; nothing is running
+            }
+            if (next == SHUTDOWN) {
+                output.flushPartialLines();
+                answers.add(Frame.of(FrameType.EXIT, 0)); // the sender exits once the answers before it are out
+                return;
+            }
+            Frame task = (Frame) next;
+            if (cancelled.remove(task.id())) {
+                answers.add(Frame.of(FrameType.CANCELLED, task.id()));
+                continue;
+            }
+            runningTaskId = task.id();
+            byte[] answer;
+            FrameType answerType;
+            long start = System.nanoTime();
+            try {
+                Object result = task.type() == FrameType.CALL ? runCall(task) : runChunk(task);
+                answerType = FrameType.RESULT;
+                answer = encodeResult(System.nanoTime() - start, result);
+            } catch (ChunkFailure failure) {
+                answerType = FrameType.FAILURE;
+                answer = encodeFailure(System.nanoTime() - start, failure.failure);
+            } finally {
+                runningTaskId = -1;
+                Thread.interrupted(); // a late CANCEL must not leak into the next task
+                cancelled.remove(task.id());
+            }
+            output.flushPartialLines();
+            answers.add(new Frame(answerType, task.id(), answer));
+        }
+    }
+
+    private Object runCall(Frame task) throws ChunkFailure {
+        TaskCallable<?> callable;
+        try {
+            callable = (TaskCallable<?>) Codec.decode(task.payload(), loader, "task");
+        } catch (TaskSerializationException e) {
+            throw new ChunkFailure(new Payloads.TaskFailure(0, new Object[0], e, true));
+        }
+        try {
+            return callable.call();
+        } catch (Throwable t) {
+            throw new ChunkFailure(new Payloads.TaskFailure(0, new Object[0], t, false));
+        }
+    }
+
+    private Object[] runChunk(Frame task) throws ChunkFailure {
+        Payloads.ChunkRequest request;
+        try {
+            request = (Payloads.ChunkRequest) Codec.decode(task.payload(), loader, "arguments");
+        } catch (TaskSerializationException e) {
+            throw new ChunkFailure(new Payloads.TaskFailure(0, new Object[0], e, true));
+        }
+        Object function = functions.get(request.functionId());
+        if (!(function instanceof TaskFunction<?, ?>)) {
+            Throwable error = function instanceof TaskSerializationException e ? e
+                    : new IllegalStateException("function " + request.functionId() + " is not registered in " + name);
+            throw new ChunkFailure(new Payloads.TaskFailure(0, new Object[0], error, true));
+        }
+        @SuppressWarnings("unchecked")
+        TaskFunction<Object, Object> fn = (TaskFunction<Object, Object>) function;
+        Object[] items = request.items();
+        Object[] results = new Object[items.length];
+        for (int i = 0; i < items.length; i++) {
+            try {
+                results[i] = fn.apply(items[i]);
+            } catch (Throwable t) {
+                throw new ChunkFailure(new Payloads.TaskFailure(i, Arrays.copyOf(results, i), t, false));
+            }
+        }
+        return results;
+    }
+
+    /** Encodes a result; a result that will not encode fails its task and the worker goes on. */
+    private static byte[] encodeResult(long nanos, Object result) {
+        try {
+            return Codec.encodeTimed(nanos, result, "result");
+        } catch (TaskSerializationException e) {
+            if (result instanceof Object[] results) {
+                for (int i = 0; i < results.length; i++) {
+                    try {
+                        Codec.encode(results[i], "result");
+                    } catch (TaskSerializationException itemFailure) {
+                        return encodeFailure(nanos, new Payloads.TaskFailure(i, Arrays.copyOf(results, i),
+                                itemFailure, true));
+                    }
+                }
+            }
+            return encodeFailure(nanos, new Payloads.TaskFailure(0, new Object[0], e, true));
+        }
+    }
+
+    /** Encodes a failure; if the partial results will not encode, the failure travels without them. */
+    private static byte[] encodeFailure(long nanos, Payloads.TaskFailure failure) {
+        try {
+            return Codec.encodeFailure(nanos, failure);
+        } catch (TaskSerializationException e) {
+            return Codec.encodeFailure(nanos, new Payloads.TaskFailure(failure.failedIndex(),
+                    new Object[0], failure.error(), failure.codecFailure()));
+        }
+    }
+
+    /** Sends a frame now, from the main thread, before the sender runs (hello, init failure). */
+    private void send(FrameType type, long id, byte[] payload, boolean flush) throws IOException {
+        synchronized (frames) {
+            frames.write(type, id, payload, 0, payload.length);
+            if (flush) {
+                frames.flush();
+            }
+        }
+    }
+
+    /** Carries a task's failure out of the runner's helpers. */
+    private static final class ChunkFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient Payloads.TaskFailure failure;
+
+        ChunkFailure(Payloads.TaskFailure failure) {
+            super(null, null, false, false);
+            this.failure = failure;
+        }
+    }
+}

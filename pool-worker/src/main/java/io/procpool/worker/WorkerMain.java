@@ -1,0 +1,77 @@
+package io.procpool.worker;
+
+import io.procpool.internal.process.ChildProcess;
+import io.procpool.internal.process.OutputSink;
+import io.procpool.internal.protocol.Frame;
+import io.procpool.internal.protocol.FrameReader;
+import io.procpool.internal.protocol.FrameType;
+import io.procpool.internal.protocol.FrameWriter;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The main class of every child JVM procpool starts, pool worker or {@code JvmProcess}.
+ *
+ * <p>Before any user code runs it takes file descriptors 0 and 1 for the protocol, replaces {@code System.in} with an
+ * empty stream and {@code System.out}/{@code System.err} with streams that send whole lines as OUTPUT frames, installs
+ * the exit announcer and the parent watch, and then reads the first frame: {@code INIT} makes it a pool worker
+ * ({@link TaskLoop}), {@code START_PROCESS} a process child ({@link ProcessRunner}).
+ *
+ * <p>Threading: the main thread runs tasks (or the process target); a reader thread reads frames in pool mode.
+ */
+public final class WorkerMain {
+    private static final int PIPE_BUFFER = 64 * 1024;
+
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        FrameWriter frames = new FrameWriter(
+                new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), PIPE_BUFFER),
+                FrameType.Direction.TO_PARENT);
+        FrameReader input = new FrameReader(
+                new BufferedInputStream(new FileInputStream(FileDescriptor.in), PIPE_BUFFER),
+                FrameType.Direction.TO_WORKER);
+        LineFrameOutputStream out = new LineFrameOutputStream(frames, OutputSink.STDOUT);
+        LineFrameOutputStream err = new LineFrameOutputStream(frames, OutputSink.STDERR);
+        System.setIn(new ByteArrayInputStream(new byte[0]));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        Output output = new Output(out, err);
+        ExitAnnouncer.install(frames, output::flushPartialLines);
+        ParentWatch.start();
+
+        String name = System.getProperty(ChildProcess.NAME_PROPERTY, "worker");
+        Frame first = input.read();
+        if (first == null) {
+            System.exit(0); // the parent went away before saying anything
+        } else if (first.type() == FrameType.INIT) {
+            new TaskLoop(name, frames, input, output).run(first);
+        } else if (first.type() == FrameType.START_PROCESS) {
+            new ProcessRunner(frames, input, output).run(first);
+        } else {
+            throw new IllegalStateException("first frame must be INIT or START_PROCESS, got " + first);
+        }
+    }
+
+    /** The worker's two output streams, flushed together at task boundaries and at exit. */
+    record Output(LineFrameOutputStream out, LineFrameOutputStream err) {
+        void flushPartialLines() {
+            try {
+                System.out.flush();
+                System.err.flush();
+                out.flushPartialLine();
+                err.flushPartialLine();
+            } catch (IOException e) {
+                // the parent is gone; the output has nowhere to go
+            }
+        }
+    }
+}
