@@ -55,7 +55,7 @@ public final class WorkerMain {
         } else if (first.type() == FrameType.INIT) {
             new TaskLoop(name, frames, input, output).run(first);
         } else if (first.type() == FrameType.START_PROCESS) {
-            new ProcessRunner(frames, input, output).run(first);
+            new ProcessRunner(input, output).run(first);
         } else {
             throw new IllegalStateException("first frame must be INIT or START_PROCESS, got " + first);
         }
