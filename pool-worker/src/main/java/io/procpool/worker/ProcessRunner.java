@@ -24,17 +24,31 @@ import org.slf4j.LoggerFactory;
  * ends, so that no child outlives its parent.
  */
 final class ProcessRunner {
-    /** The lifecycle logs under the public class's name, in the parent and in the child. */
-    private static final Logger LOG = LoggerFactory.getLogger(JvmProcess.class);
+    /** SLF4J's own diagnostics ("no providers were found", say), which the parent has already shown. */
+    private static final String SLF4J_VERBOSITY_PROPERTY = "slf4j.internal.verbosity";
     /** How long the JVM may take to run its shutdown hooks once the parent is gone, before it halts. */
     private static final long PARENT_GONE_GRACE_MILLIS = 2_000;
 
     private final FrameReader input;
     private final WorkerMain.Output output;
+    /** The lifecycle logs under the public class's name, in the parent and in the child. */
+    private final Logger log;
 
     ProcessRunner(FrameReader input, WorkerMain.Output output) {
         this.input = input;
         this.output = output;
+        this.log = lifecycleLogger();
+    }
+
+    /**
+     * The child has the parent's class path and logging properties, so SLF4J's report of its own set-up would only
+     * repeat, once per child, what the parent showed: it is kept to errors unless the user chose a verbosity.
+     */
+    private static Logger lifecycleLogger() {
+        if (System.getProperty(SLF4J_VERBOSITY_PROPERTY) == null) {
+            System.setProperty(SLF4J_VERBOSITY_PROPERTY, "ERROR");
+        }
+        return LoggerFactory.getLogger(JvmProcess.class);
     }
 
     void run(Frame start) {
@@ -51,11 +65,11 @@ final class ProcessRunner {
         }
         CurrentProcess.set(self);
         long pid = ProcessHandle.current().pid();
-        LOG.debug("{} (pid {}) calling run()", self.getName(), pid);
+        log.debug("{} (pid {}) calling run()", self.getName(), pid);
         int exitCode = runTarget(self);
         output.flushPartialLines();
         awaitNonDaemonThreads();
-        LOG.debug("{} (pid {}) exiting with exit code {}", self.getName(), pid, exitCode);
+        log.debug("{} (pid {}) exiting with exit code {}", self.getName(), pid, exitCode);
         System.exit(exitCode);
     }
 
