@@ -1,0 +1,40 @@
+package io.procpool.examples;
+
+import io.procpool.JvmProcess;
+import java.time.Duration;
+
+/**
+ * {@code join} with a timeout returns when the time is up even if the process still runs: the daemon sleeps 2 s, the
+ * parent waits for it 1 s and prints {@code d.isAlive() true}. The daemon is then killed when the parent exits.
+ *
+ * <p>Threading: the main thread only; the targets run in their own JVMs.
+ */
+public final class JoinTimeout {
+    private JoinTimeout() {
+    }
+
+    static void daemon() throws InterruptedException {
+        String name = JvmProcess.current().getName();
+        System.out.println("Starting: " + name);
+        Thread.sleep(2_000);
+        System.out.println("Exiting : " + name);
+    }
+
+    static void nonDaemon() {
+        String name = JvmProcess.current().getName();
+        System.out.println("Starting: " + name);
+        System.out.println("Exiting : " + name);
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        JvmProcess d = new JvmProcess("daemon", JoinTimeout::daemon);
+        d.setDaemon(true);
+        JvmProcess n = new JvmProcess("non-daemon", JoinTimeout::nonDaemon);
+        n.setDaemon(false);
+        d.start();
+        n.start();
+        d.join(Duration.ofSeconds(1));
+        System.out.println("d.isAlive() " + d.isAlive());
+        n.join();
+    }
+}

@@ -1,0 +1,28 @@
+package io.procpool.examples;
+
+import io.procpool.JvmProcess;
+
+/**
+ * Python's {@code multiprocessing.log_to_stderr(logging.DEBUG)}: procpool logs its lifecycle through SLF4J under
+ * {@code io.procpool} at DEBUG, and the examples' binding (slf4j-simple) writes to stderr. Setting the level is one
+ * system property here ({@code -Dorg.slf4j.simpleLogger.log.io.procpool=debug} on the command line does the same);
+ * the child inherits it with the rest of the parent's logging properties, so its side of the lifecycle (calling
+ * {@code run()}, exiting with its exit code) shows too. Prints {@code Doing some work} on stdout.
+ *
+ * <p>Threading: the main thread only; the target runs in its own JVM.
+ */
+public final class Logging {
+    private Logging() {
+    }
+
+    static void worker() {
+        System.out.println("Doing some work");
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        System.setProperty("org.slf4j.simpleLogger.log.io.procpool", "debug"); // before the first logger exists
+        JvmProcess p = new JvmProcess(Logging::worker);
+        p.start();
+        p.join();
+    }
+}

@@ -1,0 +1,232 @@
+package io.procpool.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every example of the tour, run as a user runs it: {@code java -jar pool-examples.jar <name>} in a JVM of its own,
+ * checking the lines it prints and that it exits 0. Lines of different processes may come in any order, so the
+ * checks compare sets or sorted lists where the order is not the point.
+ */
+class ExamplesTest {
+    /** A hang guard, never a timing assertion: the slowest example takes a few seconds. */
+    private static final long HANG_GUARD_SECONDS = 120;
+    private static final Path JAR = Paths.get(System.getProperty("examples.jar", "target/pool-examples.jar"));
+    private static final Path SOURCES = Paths.get(System.getProperty("examples.sources", "src/main/java"));
+    private static final Pattern PID = Pattern.compile("[1-9][0-9]*");
+
+    @TempDir
+    Path directory;
+
+    /** What one run of the jar printed, and how it ended. */
+    private record Run(int exitCode, List<String> stdout, List<String> stderr) {
+    }
+
+    private Run run(String... args) throws IOException, InterruptedException {
+        Path stdout = Files.createTempFile(directory, "stdout", ".txt");
+        Path stderr = Files.createTempFile(directory, "stderr", ".txt");
+        List<String> command = new ArrayList<>(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
+                .start();
+        try {
+            if (!process.waitFor(HANG_GUARD_SECONDS, TimeUnit.SECONDS)) {
+                fail("java -jar pool-examples.jar " + String.join(" ", args) + " did not end");
+            }
+        } finally {
+            process.destroyForcibly(); // its children leave with it: their stdin ends
+        }
+        return new Run(process.exitValue(), Files.readAllLines(stdout, StandardCharsets.UTF_8),
+                Files.readAllLines(stderr, StandardCharsets.UTF_8));
+    }
+
+    /** Runs an example that must exit 0, and returns what it printed. */
+    private Run runOk(String... args) throws IOException, InterruptedException {
+        Run run = run(args);
+        assertEquals(0, run.exitCode(), () -> "exit code of " + String.join(" ", args) + "; " + run);
+        return run;
+    }
+
+    private static List<String> sorted(List<String> lines) {
+        List<String> copy = new ArrayList<>(lines);
+        Collections.sort(copy);
+        return copy;
+    }
+
+    private static List<String> times(int n, String line) {
+        return Collections.nCopies(n, line);
+    }
+
+    @Test
+    void listNamesEveryExample() throws Exception {
+        List<String> names = runOk("list").stdout().stream().map(line -> line.split(" ")[0]).toList();
+        assertEquals(List.of("speedup", "spawn", "args", "import-target", "names", "daemon", "join", "join-timeout",
+                "terminate", "exitcodes", "logging", "logger-level", "subclass", "pool-traceback"), names);
+    }
+
+    @Test
+    void anUnknownNameIsAUsageError() throws Exception {
+        Run run = run("no-such-example");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.stderr().get(0).startsWith("no example named 'no-such-example'. Usage:"), run::toString);
+    }
+
+    @Test
+    void noArgumentRunsTheMainDemo() throws Exception {
+        List<String> lines = runOk().stdout();
+        assertEquals(4, lines.size(), lines::toString);
+        assertTrue(lines.get(0).startsWith("Counting the primes below 6,000,000 in 48 ranges"), lines::toString);
+        assertTrue(lines.get(1).matches("serial: +[0-9,]+ ms {2}\\(412,849 primes\\)"), lines::toString);
+        assertTrue(lines.get(2).matches("pool: +[0-9,]+ ms {2}\\(412,849 primes; starting the \\d+ workers took "
+                + "[0-9,]+ ms more\\)"), lines::toString);
+        assertTrue(lines.get(3).matches("speedup: +[0-9]+\\.[0-9]{2}x"), lines::toString);
+    }
+
+    @Test
+    void spawn() throws Exception {
+        assertEquals(times(5, "Worker"), runOk("spawn").stdout());
+    }
+
+    @Test
+    void args() throws Exception {
+        assertEquals(IntStream.range(0, 5).mapToObj(i -> "Worker: " + i).toList(), sorted(runOk("args").stdout()));
+    }
+
+    @Test
+    void importTarget() throws Exception {
+        assertEquals(times(5, "Worker"), runOk("import-target").stdout());
+    }
+
+    @Test
+    void names() throws Exception {
+        List<String> lines = runOk("names").stdout();
+        assertEquals(6, lines.size(), lines::toString);
+        assertEquals(Set.of("my_service Starting", "my_service Exiting", "worker 1 Starting", "worker 1 Exiting",
+                "JvmProcess-3 Starting", "JvmProcess-3 Exiting"), Set.copyOf(lines));
+        for (String name : List.of("my_service", "worker 1", "JvmProcess-3")) {
+            assertTrue(lines.indexOf(name + " Starting") < lines.indexOf(name + " Exiting"), lines::toString);
+        }
+    }
+
+    @Test
+    void daemon() throws Exception {
+        List<String> lines = runOk("daemon").stdout();
+        assertEquals(3, lines.size(), lines::toString);
+        assertTrue(lines.contains("Starting: daemon " + pidIn(lines, "Starting: daemon ")), lines::toString);
+        String nonDaemonPid = pidIn(lines, "Starting: non-daemon ");
+        assertTrue(lines.contains("Exiting : non-daemon " + nonDaemonPid), lines::toString);
+        assertFalse(lines.stream().anyMatch(line -> line.startsWith("Exiting : daemon")), lines::toString);
+    }
+
+    /** The pid after {@code prefix} on the line that starts with it. */
+    private static String pidIn(List<String> lines, String prefix) {
+        String pid = lines.stream().filter(line -> line.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line starts with '" + prefix + "': " + lines))
+                .substring(prefix.length());
+        assertTrue(PID.matcher(pid).matches(), () -> "not a pid: " + pid);
+        return pid;
+    }
+
+    @Test
+    void join() throws Exception {
+        List<String> lines = runOk("join").stdout();
+        assertEquals(sorted(List.of("Starting: daemon", "Exiting : daemon", "Starting: non-daemon",
+                "Exiting : non-daemon")), sorted(lines));
+    }
+
+    @Test
+    void joinTimeout() throws Exception {
+        List<String> lines = runOk("join-timeout").stdout();
+        assertTrue(lines.contains("d.isAlive() true"), lines::toString);
+        assertTrue(lines.contains("Exiting : non-daemon"), lines::toString);
+        assertFalse(lines.contains("Exiting : daemon"), lines::toString);
+    }
+
+    @Test
+    void terminate() throws Exception {
+        List<String> lines = runOk("terminate").stdout();
+        String state = "<JvmProcess name='JvmProcess-1' pid=\\d+ parent=\\d+ ";
+        assertEquals(4, lines.size(), lines::toString);
+        assertTrue(lines.get(0).matches("BEFORE: <JvmProcess name='JvmProcess-1' parent=\\d+ initial> false"),
+                lines::toString);
+        assertTrue(lines.get(1).matches("DURING: " + state + "started> true"), lines::toString);
+        assertTrue(lines.get(2).matches("TERMINATED: " + state + "(started> true|stopped exitcode=-15> false)"),
+                lines::toString);
+        assertTrue(lines.get(3).matches("JOINED: " + state + "stopped exitcode=-15> false"), lines::toString);
+    }
+
+    @Test
+    void exitCodes() throws Exception {
+        Run run = runOk("exitcodes");
+        assertEquals(List.of(
+                "Starting process for exit_error",
+                "Starting process for exit_ok",
+                "Starting process for return_value",
+                "Starting process for raises",
+                "Starting process for terminated",
+                "     exit_error.exitCode = 1",
+                "        exit_ok.exitCode = 0",
+                "   return_value.exitCode = 0",
+                "         raises.exitCode = 1",
+                "     terminated.exitCode = -15"), run.stdout());
+        assertTrue(run.stderr().contains(
+                "Exception in process \"raises\" java.lang.RuntimeException: There was an error!"), run::toString);
+    }
+
+    @Test
+    void logging() throws Exception {
+        Run run = runOk("logging");
+        assertEquals(List.of("Doing some work"), run.stdout());
+        List<String> lifecycle = run.stderr().stream().filter(line -> line.contains(" DEBUG io.procpool.JvmProcess - "))
+                .map(line -> line.substring(line.indexOf(" - ") + 3)).toList();
+        assertEquals(4, lifecycle.size(), run::toString);
+        assertTrue(lifecycle.get(0).matches("starting JvmProcess-1 \\(pid \\d+\\)"), lifecycle::toString);
+        assertTrue(lifecycle.get(1).matches("JvmProcess-1 \\(pid \\d+\\) calling run\\(\\)"), lifecycle::toString);
+        assertTrue(lifecycle.get(2).matches("JvmProcess-1 \\(pid \\d+\\) exiting with exit code 0"),
+                lifecycle::toString);
+        assertTrue(lifecycle.get(3).matches("JvmProcess-1 \\(pid \\d+\\) exited with code 0"), lifecycle::toString);
+    }
+
+    @Test
+    void loggerLevel() throws Exception {
+        Run run = runOk("logger-level");
+        assertEquals(List.of("Doing some work"), run.stdout());
+        assertFalse(run.stderr().stream().anyMatch(line -> line.contains("DEBUG")), run::toString);
+    }
+
+    @Test
+    void subclass() throws Exception {
+        assertEquals(IntStream.rangeClosed(1, 5).mapToObj(i -> "In Worker-" + i).toList(),
+                sorted(runOk("subclass").stdout()));
+    }
+
+    @Test
+    void poolTracebackShowsTheWorkersLine() throws Exception {
+        List<String> lines = runOk("pool-traceback").stdout();
+        List<String> source = Files.readAllLines(SOURCES.resolve("io/procpool/examples/PoolTraceback.java"));
+        int divisionLine = source.indexOf(source.stream().filter(line -> line.contains("60 / (5 - i)"))
+                .findFirst().orElseThrow()) + 1;
+        assertTrue(lines.contains("Caused by: java.lang.ArithmeticException: / by zero"), lines::toString);
+        assertTrue(lines.stream().anyMatch(line -> line.trim().matches(
+                "at (app//)?io\\.procpool\\.examples\\.PoolTraceback\\.go\\(PoolTraceback\\.java:" + divisionLine
+                        + "\\)")), lines::toString);
+    }
+}
