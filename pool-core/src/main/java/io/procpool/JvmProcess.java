@@ -29,9 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code System.exit(n)}; 1 for an uncaught exception, whose stack trace the child prints on its {@code System.err};
  * {@code -N} when a signal N killed it ({@link #terminate()} gives -15, {@link #kill()} -9).
  *
- * <p>Parent exit: this JVM does not exit while a non-daemon child runs; daemon children are killed when it exits; no
- * child outlives a parent that was killed, even with SIGKILL (children leave when their stdin ends or their parent
- * is gone).
+ * <p>Parent exit: this JVM does not exit by itself (its last non-daemon thread ending) while a non-daemon child runs;
+ * daemon children are killed when it exits. {@code System.exit} or a signal ends this JVM at once, and its children
+ * with it. No child outlives a parent that was killed, even with SIGKILL: a child leaves when its stdin ends or its
+ * parent is gone.
  *
  * <p>Logging: the lifecycle (starting, calling {@code run()}, the exit code) is logged at DEBUG under the logger
  * {@code io.procpool.JvmProcess}, in the parent and in the child, which inherits the parent's logging system

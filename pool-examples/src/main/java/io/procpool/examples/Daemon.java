@@ -3,9 +3,13 @@ package io.procpool.examples;
 import io.procpool.JvmProcess;
 
 /**
- * Daemon processes do not keep the parent alive: the daemon would sleep 2 s, but once the non-daemon child has
- * finished the parent JVM exits and kills it, so {@code Exiting : daemon} never appears. Prints
+ * Daemon processes do not keep the parent alive: the daemon would sleep, but once the non-daemon child has finished
+ * the parent JVM exits and kills it, so {@code Exiting : daemon} never appears. Prints
  * {@code Starting: daemon <pid>}, {@code Starting: non-daemon <pid>} and {@code Exiting : non-daemon <pid>}.
+ *
+ * <p>The seed's daemon sleeps 2 s. A JVM takes a good part of a second to start on a busy machine, where a Python fork
+ * takes a millisecond, so this daemon sleeps 5 s: long enough that the non-daemon child, started 1 s later, always
+ * ends first.
  *
  * <p>Threading: the main thread only; the targets run in their own JVMs.
  */
@@ -16,7 +20,7 @@ public final class Daemon {
     static void daemon() throws InterruptedException {
         JvmProcess p = JvmProcess.current();
         System.out.println("Starting: " + p.getName() + " " + p.pid());
-        Thread.sleep(2_000);
+        Thread.sleep(5_000);
         System.out.println("Exiting : " + p.getName() + " " + p.pid());
     }
 
