@@ -234,6 +234,16 @@ class JvmProcessTest {
     }
 
     @Test
+    void currentInAPoolWorkerIsNamedAfterTheWorker() {
+        try (ProcessPool pool = ProcessPool.builder().workers(1).name("current").build()) {
+            assertEquals("current-worker-1 true " + pool.workers().get(0).pid(), pool.apply(() -> {
+                JvmProcess self = JvmProcess.current();
+                return self.getName() + " " + self.isDaemon() + " " + self.pid();
+            }));
+        }
+    }
+
+    @Test
     void toStringShowsNamePidParentStateAndDaemon() throws InterruptedException {
         long parent = ProcessHandle.current().pid();
         JvmProcess process = new JvmProcess("worker 1", () -> { });
