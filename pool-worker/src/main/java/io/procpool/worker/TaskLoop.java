@@ -63,8 +63,9 @@ final class TaskLoop {
             }
         } catch (Throwable t) {
             output.flushPartialLines();
-            send(FrameType.INIT_FAILED, 0, Codec.encodeFailure(0,
-                    new Payloads.TaskFailure(0, new Object[0], t, t instanceof TaskSerializationException)), true);
+            Payloads.TaskFailure failure = t instanceof TaskSerializationException e
+                    ? Payloads.TaskFailure.ofCodec(0, new Object[0], e) : Payloads.TaskFailure.ofTask(0, new Object[0], t);
+            send(FrameType.INIT_FAILED, 0, Codec.encodeFailure(0, failure), true);
             System.exit(1);
             return;
         }
@@ -163,23 +164,20 @@ final class TaskLoop {
                 continue;
             }
             runningTaskId = task.id();
-            byte[] answer;
-            FrameType answerType;
+            Frame answer;
             long start = System.nanoTime();
             try {
                 Object result = task.type() == FrameType.CALL ? runCall(task) : runChunk(task);
-                answerType = FrameType.RESULT;
-                answer = encodeResult(System.nanoTime() - start, result);
+                answer = resultFrame(task.id(), System.nanoTime() - start, result);
             } catch (ChunkFailure failure) {
-                answerType = FrameType.FAILURE;
-                answer = encodeFailure(System.nanoTime() - start, failure.failure);
+                answer = failureFrame(task.id(), System.nanoTime() - start, failure.failure);
             } finally {
                 runningTaskId = -1;
                 Thread.interrupted(); // a late CANCEL must not leak into the next task
                 cancelled.remove(task.id());
             }
             output.flushPartialLines();
-            answers.add(new Frame(answerType, task.id(), answer));
+            answers.add(answer);
         }
     }
 
@@ -188,12 +186,12 @@ final class TaskLoop {
         try {
             callable = (TaskCallable<?>) Codec.decode(task.payload(), loader, "task");
         } catch (TaskSerializationException e) {
-            throw new ChunkFailure(new Payloads.TaskFailure(0, new Object[0], e, true));
+            throw new ChunkFailure(Payloads.TaskFailure.ofCodec(0, new Object[0], e));
         }
         try {
             return callable.call();
         } catch (Throwable t) {
-            throw new ChunkFailure(new Payloads.TaskFailure(0, new Object[0], t, false));
+            throw new ChunkFailure(Payloads.TaskFailure.ofTask(0, new Object[0], t));
         }
     }
 
@@ -202,13 +200,14 @@ final class TaskLoop {
         try {
             request = (Payloads.ChunkRequest) Codec.decode(task.payload(), loader, "arguments");
         } catch (TaskSerializationException e) {
-            throw new ChunkFailure(new Payloads.TaskFailure(0, new Object[0], e, true));
+            throw new ChunkFailure(Payloads.TaskFailure.ofCodec(0, new Object[0], e));
         }
         Object function = functions.get(request.functionId());
         if (!(function instanceof TaskFunction<?, ?>)) {
-            Throwable error = function instanceof TaskSerializationException e ? e
-                    : new IllegalStateException("function " + request.functionId() + " is not registered in " + name);
-            throw new ChunkFailure(new Payloads.TaskFailure(0, new Object[0], error, true));
+            throw new ChunkFailure(function instanceof TaskSerializationException e
+                    ? Payloads.TaskFailure.ofCodec(0, new Object[0], e)
+                    : Payloads.TaskFailure.ofTask(0, new Object[0], new IllegalStateException(
+                            "function " + request.functionId() + " is not registered in " + name)));
         }
         @SuppressWarnings("unchecked")
         TaskFunction<Object, Object> fn = (TaskFunction<Object, Object>) function;
@@ -218,39 +217,40 @@ final class TaskLoop {
             try {
                 results[i] = fn.apply(items[i]);
             } catch (Throwable t) {
-                throw new ChunkFailure(new Payloads.TaskFailure(i, Arrays.copyOf(results, i), t, false));
+                throw new ChunkFailure(Payloads.TaskFailure.ofTask(i, Arrays.copyOf(results, i), t));
             }
         }
         return results;
     }
 
-    /** Encodes a result; a result that will not encode fails its task and the worker goes on. */
-    private static byte[] encodeResult(long nanos, Object result) {
+    /** The RESULT frame, or a FAILURE frame when the result will not encode (the worker goes on). */
+    private static Frame resultFrame(long taskId, long nanos, Object result) {
         try {
-            return Codec.encodeTimed(nanos, result, "result");
+            return new Frame(FrameType.RESULT, taskId, Codec.encodeTimed(nanos, result, "result"));
         } catch (TaskSerializationException e) {
             if (result instanceof Object[] results) {
                 for (int i = 0; i < results.length; i++) {
                     try {
                         Codec.encode(results[i], "result");
                     } catch (TaskSerializationException itemFailure) {
-                        return encodeFailure(nanos, new Payloads.TaskFailure(i, Arrays.copyOf(results, i),
-                                itemFailure, true));
+                        return failureFrame(taskId, nanos, Payloads.TaskFailure.ofCodec(i, Arrays.copyOf(results, i),
+                                itemFailure));
                     }
                 }
             }
-            return encodeFailure(nanos, new Payloads.TaskFailure(0, new Object[0], e, true));
+            return failureFrame(taskId, nanos, Payloads.TaskFailure.ofCodec(0, new Object[0], e));
         }
     }
 
-    /** Encodes a failure; if the partial results will not encode, the failure travels without them. */
-    private static byte[] encodeFailure(long nanos, Payloads.TaskFailure failure) {
+    /** The FAILURE frame; if the partial results will not encode, the failure travels without them. */
+    private static Frame failureFrame(long taskId, long nanos, Payloads.TaskFailure failure) {
+        byte[] payload;
         try {
-            return Codec.encodeFailure(nanos, failure);
+            payload = Codec.encodeFailure(nanos, failure);
         } catch (TaskSerializationException e) {
-            return Codec.encodeFailure(nanos, new Payloads.TaskFailure(failure.failedIndex(),
-                    new Object[0], failure.error(), failure.codecFailure()));
+            payload = Codec.encodeFailure(nanos, failure.withoutPartialResults());
         }
+        return new Frame(FrameType.FAILURE, taskId, payload);
     }
 
     /** Sends a frame now, from the main thread, before the sender runs (hello, init failure). */

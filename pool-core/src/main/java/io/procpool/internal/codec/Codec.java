@@ -118,7 +118,8 @@ public final class Codec {
             output.reset();
             output.writeVarLong(nanos, true);
             output.writeVarInt(failure.failedIndex(), true);
-            output.writeBoolean(failure.codecFailure());
+            output.writeString(failure.codecMessage());
+            output.writeString(failure.failedClassName());
             context.kryo.writeClassAndObject(output, failure.completed());
             context.kryo.writeObject(output, failure.error(), THROWABLES);
             return output.toBytes();
@@ -139,10 +140,12 @@ public final class Codec {
             input.setBuffer(bytes);
             long nanos = input.readVarLong(true);
             int failedIndex = input.readVarInt(true);
-            boolean codecFailure = input.readBoolean();
+            String codecMessage = input.readString();
+            String failedClassName = input.readString();
             Object[] completed = (Object[]) context.kryo.readClassAndObject(input);
             Throwable error = context.kryo.readObject(input, Throwable.class, THROWABLES);
-            return new Timed<>(nanos, new Payloads.TaskFailure(failedIndex, completed, error, codecFailure));
+            return new Timed<>(nanos, new Payloads.TaskFailure(failedIndex, completed, error, codecMessage,
+                    failedClassName));
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
             throw new TaskSerializationException("cannot decode a task failure: " + describe(e), culprit(e, null), e);
         } finally {

@@ -429,6 +429,7 @@ public final class Dispatcher {
             worker.retire();
         }
         awaitExit(current);
+        workers.removeAll(current);
         timer.shutdownNow();
         executor.shutdown();
     }
@@ -465,6 +466,7 @@ public final class Dispatcher {
             worker.child().terminate();
         }
         awaitExit(current);
+        workers.removeAll(current);
         timer.shutdownNow();
         executor.shutdown();
     }

@@ -54,9 +54,11 @@ final class MapRun<R> {
     }
 
     private void onChunk(int index, Object value, Throwable error) {
-        if (error == null) {
-            Object[] chunkResults = (Object[]) value;
+        if (error == null && value instanceof Object[] chunkResults && chunkResults.length == chunks.get(index).itemCount) {
             System.arraycopy(chunkResults, 0, results, offsets[index], chunkResults.length);
+        } else if (error == null) {
+            recordFailure(index, new IllegalStateException("a worker answered chunk " + chunks.get(index)
+                    + " with " + value + " instead of its results"));
         } else {
             recordFailure(index, error instanceof CompletionException && error.getCause() != null
                     ? error.getCause() : error);

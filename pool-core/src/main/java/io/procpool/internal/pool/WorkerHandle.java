@@ -227,9 +227,10 @@ final class WorkerHandle {
             Payloads.TaskFailure failure = answer.value();
             recordTime(task, answer.nanos());
             task.partialResults(failure.completed());
-            Throwable error = failure.error();
-            task.future.completeExceptionally(failure.codecFailure() && error instanceof PoolException poolError
-                    ? poolError : new TaskFailedException(name, child.pid(), error));
+            task.future.completeExceptionally(failure.isCodecFailure()
+                    ? new TaskSerializationException(failure.codecMessage() + " (in worker " + name + ")",
+                            failure.failedClassName(), failure.error())
+                    : new TaskFailedException(name, child.pid(), failure.error()));
         } catch (TaskSerializationException e) {
             task.future.completeExceptionally(e);
         }

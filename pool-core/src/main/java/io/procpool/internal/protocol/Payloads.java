@@ -1,6 +1,7 @@
 package io.procpool.internal.protocol;
 
 import io.procpool.TaskRunnable;
+import io.procpool.TaskSerializationException;
 
 /** The structured payloads of the protocol's frames; each travels Kryo-encoded in the frame named beside it. */
 public final class Payloads {
@@ -38,13 +39,35 @@ public final class Payloads {
     /**
      * {@link FrameType#FAILURE}: a task (or one item of a chunk) failed.
      *
-     * @param failedIndex  index of the failed item within the chunk (0 for a call)
-     * @param completed    results of the items before it, which succeeded
-     * @param error        the task's exception, or the codec's when {@code codecFailure}
-     * @param codecFailure true when the result could not be encoded: {@code error} is then a
-     *                     {@link io.procpool.TaskSerializationException} to report as is
+     * @param failedIndex     index of the failed item within the chunk (0 for a call)
+     * @param completed       results of the items before it, which succeeded
+     * @param error           the task's exception; for a codec failure, the codec's own exception
+     * @param codecMessage    {@code null} for a task failure; for a codec failure (a result that would not encode,
+     *                        a task that would not decode) the message of the {@link TaskSerializationException}
+     * @param failedClassName for a codec failure, the class that would not serialize, if known
      */
-    public record TaskFailure(int failedIndex, Object[] completed, Throwable error, boolean codecFailure) {
+    public record TaskFailure(int failedIndex, Object[] completed, Throwable error, String codecMessage,
+                              String failedClassName) {
+
+        /** The task itself threw {@code error}. */
+        public static TaskFailure ofTask(int failedIndex, Object[] completed, Throwable error) {
+            return new TaskFailure(failedIndex, completed, error, null, null);
+        }
+
+        /** The codec failed; the parent rebuilds the {@link TaskSerializationException} from its parts. */
+        public static TaskFailure ofCodec(int failedIndex, Object[] completed, TaskSerializationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return new TaskFailure(failedIndex, completed, cause, e.getMessage(), e.failedClassName());
+        }
+
+        public boolean isCodecFailure() {
+            return codecMessage != null;
+        }
+
+        /** The same failure without the partial results (when those will not encode either). */
+        public TaskFailure withoutPartialResults() {
+            return new TaskFailure(failedIndex, new Object[0], error, codecMessage, failedClassName);
+        }
     }
 
     /**

@@ -155,8 +155,8 @@ class CodecTest {
     void exceptionOfUnknownClassBecomesRemoteException() throws Exception {
         // A class loader that cannot see the test classes stands for a parent that lacks the worker's class.
         try (URLClassLoader isolated = new URLClassLoader(new URL[0], Codec.class.getClassLoader().getParent())) {
-            byte[] bytes = Codec.encodeFailure(5, new Payloads.TaskFailure(0, new Object[0],
-                    new CustomException("lost", new IllegalArgumentException("why")), false));
+            byte[] bytes = Codec.encodeFailure(5, Payloads.TaskFailure.ofTask(0, new Object[0],
+                    new CustomException("lost", new IllegalArgumentException("why"))));
             Throwable error = Codec.decodeFailure(bytes, isolated).value().error();
             RemoteException remote = assertInstanceOf(RemoteException.class, error);
             assertEquals(CustomException.class.getName(), remote.remoteClassName());
