@@ -3,12 +3,8 @@ package io.procpool;
 import io.procpool.internal.pool.Dispatcher;
 import io.procpool.internal.pool.PoolCalls;
 import io.procpool.internal.pool.PoolConfig;
-import io.procpool.internal.process.ChildProcess;
+import io.procpool.internal.process.DefaultLaunchSpec;
 import io.procpool.internal.process.LaunchSpec;
-import java.io.File;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -16,12 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -281,7 +275,8 @@ public final class ProcessPool implements Pool {
             if (!Files.isExecutable(java)) {
                 throw new IllegalArgumentException("javaHome " + javaHome + " has no executable " + java);
             }
-            List<String> entries = classPath != null ? classPath : defaultClassPath();
+            List<String> entries = classPath != null ? classPath
+                    : DefaultLaunchSpec.forThisJvm("ProcessPool").classPath();
             String poolName = name != null ? name : "pool-" + POOL_NUMBERS.incrementAndGet();
             return new PoolConfig(workers, poolName, initializer, maxTasksPerWorker, Optional.ofNullable(taskTimeout),
                     new LaunchSpec(javaHome, entries, jvmOptions));
@@ -307,38 +302,5 @@ public final class ProcessPool implements Pool {
             return loader != null ? loader : ClassLoader.getSystemClassLoader();
         }
 
-        /**
-         * This JVM's class path, plus what an application class loader of a launcher (such as {@code mvn exec:java})
-         * adds, since the system class path then holds only the launcher.
-         */
-        private static List<String> defaultClassPath() {
-            Set<String> entries = new LinkedHashSet<>(
-                    Arrays.asList(System.getProperty("java.class.path", "").split(File.pathSeparator)));
-            for (ClassLoader loader = Thread.currentThread().getContextClassLoader();
-                 loader != null && loader != ClassLoader.getSystemClassLoader(); loader = loader.getParent()) {
-                if (loader instanceof URLClassLoader urls) {
-                    for (URL url : urls.getURLs()) {
-                        try {
-                            entries.add(Paths.get(url.toURI()).toString());
-                        } catch (URISyntaxException | IllegalArgumentException e) {
-                            // not a file: a worker could not use it anyway
-                        }
-                    }
-                }
-            }
-            entries.remove("");
-            requireWorkerMain();
-            return List.copyOf(entries);
-        }
-
-        private static void requireWorkerMain() {
-            try {
-                Class.forName(ChildProcess.WORKER_MAIN, false, contextLoader());
-            } catch (ClassNotFoundException e) {
-                throw new PoolException("pool-worker is not on the class path, so workers cannot start: add the "
-                        + "dependency io.procpool:pool-worker (runtime scope is enough) next to pool-core, or set "
-                        + "the workers' class path with ProcessPool.builder().classPath(...)");
-            }
-        }
     }
 }

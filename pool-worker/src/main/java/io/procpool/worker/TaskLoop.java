@@ -23,10 +23,11 @@ import java.util.concurrent.LinkedBlockingQueue;
  * A pool worker's life: run the initializer, say hello, then answer every CALL and CHUNK with exactly one terminal
  * frame (RESULT, FAILURE or CANCELLED), in the order they arrived, until SHUTDOWN or the end of stdin.
  *
- * <p>Threading: a reader thread reads frames and queues tasks; the main thread runs them one at a time; a sender thread
- * writes the answers, draining everything queued into one write and flushing whenever it runs out, so answers to tiny
- * tasks share system calls while no answer ever waits behind the next task. Both queues hold at most what the
- * parent's window lets it send, so they need no bound of their own. A task's exception, including {@link Error}s, is
+ * <p>Threading: a reader thread reads frames and queues tasks; the main thread runs them one at a time and writes each
+ * answer to the pipe before it starts the next task. That order is what lets the parent blame the right task when a
+ * worker dies: an answer in the pipe survives the process (even SIGKILL), so every task but the one running has been
+ * answered or never started. The queue holds at most what the parent's window lets it send, so it needs no bound of
+ * its own. A task's exception, including {@link Error}s, is
  * data for the parent; a broken channel ends the worker.
  */
 final class TaskLoop {
@@ -38,7 +39,6 @@ final class TaskLoop {
     private final WorkerMain.Output output;
     private final ClassLoader loader = ClassLoader.getSystemClassLoader();
     private final BlockingQueue<Object> tasks = new LinkedBlockingQueue<>();
-    private final BlockingQueue<Frame> answers = new LinkedBlockingQueue<>();
     /** Registered functions by id; a value is a {@link TaskSerializationException} when decoding failed. */
     private final Map<Long, Object> functions = new ConcurrentHashMap<>();
     private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
@@ -65,20 +65,17 @@ final class TaskLoop {
             output.flushPartialLines();
             Payloads.TaskFailure failure = t instanceof TaskSerializationException e
                     ? Payloads.TaskFailure.ofCodec(0, new Object[0], e) : Payloads.TaskFailure.ofTask(0, new Object[0], t);
-            send(FrameType.INIT_FAILED, 0, Codec.encodeFailure(0, failure), true);
+            send(new Frame(FrameType.INIT_FAILED, 0, Codec.encodeFailure(0, failure)));
             System.exit(1);
             return;
         }
         output.flushPartialLines();
-        send(FrameType.HELLO, 0, Codec.encode(new Payloads.Hello(Frames.PROTOCOL_VERSION,
-                ProcessHandle.current().pid(), name), "hello"), true);
+        send(new Frame(FrameType.HELLO, 0, Codec.encode(new Payloads.Hello(Frames.PROTOCOL_VERSION,
+                ProcessHandle.current().pid(), name), "hello")));
 
         Thread reader = new Thread(this::readFrames, name + "-reader");
         reader.setDaemon(true);
         reader.start();
-        Thread sender = new Thread(this::sendAnswers, name + "-sender");
-        sender.setDaemon(true);
-        sender.start();
         runTasks();
     }
 
@@ -118,33 +115,6 @@ final class TaskLoop {
         }
     }
 
-    private void sendAnswers() {
-        java.util.List<Frame> batch = new java.util.ArrayList<>();
-        try {
-            while (true) {
-                batch.add(answers.take()); // waits for the runner; the JVM ends with the runner
-                answers.drainTo(batch);
-                boolean last = false;
-                synchronized (frames) {
-                    for (Frame answer : batch) {
-                        if (answer.type() == FrameType.EXIT) {
-                            last = true;
-                            break;
-                        }
-                        frames.write(answer);
-                    }
-                    frames.flush();
-                }
-                if (last) {
-                    System.exit(0); // every answer is out; the exit hook sends EXIT
-                }
-                batch.clear();
-            }
-        } catch (InterruptedException | IOException e) {
-            System.exit(0); // the parent is gone; there is nobody to answer
-        }
-    }
-
     private void runTasks() throws IOException {
         while (true) {
             Object next;
@@ -155,12 +125,11 @@ final class TaskLoop {
             }
             if (next == SHUTDOWN) {
                 output.flushPartialLines();
-                answers.add(Frame.of(FrameType.EXIT, 0)); // the sender exits once the answers before it are out
-                return;
+                System.exit(0); // every answer is out already; the exit hook sends EXIT
             }
             Frame task = (Frame) next;
             if (cancelled.remove(task.id())) {
-                answers.add(Frame.of(FrameType.CANCELLED, task.id()));
+                send(Frame.of(FrameType.CANCELLED, task.id()));
                 continue;
             }
             runningTaskId = task.id();
@@ -177,7 +146,7 @@ final class TaskLoop {
                 cancelled.remove(task.id());
             }
             output.flushPartialLines();
-            answers.add(answer);
+            send(answer);
         }
     }
 
@@ -253,14 +222,9 @@ final class TaskLoop {
         return new Frame(FrameType.FAILURE, taskId, payload);
     }
 
-    /** Sends a frame now, from the main thread, before the sender runs (hello, init failure). */
-    private void send(FrameType type, long id, byte[] payload, boolean flush) throws IOException {
-        synchronized (frames) {
-            frames.write(type, id, payload, 0, payload.length);
-            if (flush) {
-                frames.flush();
-            }
-        }
+    /** Writes a frame into the pipe now (see the class comment for why it cannot wait). */
+    private void send(Frame frame) throws IOException {
+        frames.writeAndFlush(frame);
     }
 
     /** Carries a task's failure out of the runner's helpers. */

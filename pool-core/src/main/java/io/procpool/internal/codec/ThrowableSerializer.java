@@ -76,7 +76,7 @@ final class ThrowableSerializer extends Serializer<Throwable> {
         String message = input.readString();
         StackTraceElement[] frames = new StackTraceElement[input.readVarInt(true)];
         for (int i = 0; i < frames.length; i++) {
-            String classLoaderName = input.readString();
+            String classLoaderName = builtInAsNull(input.readString());
             String moduleName = input.readString();
             String moduleVersion = input.readString();
             String declaringClass = input.readString();
@@ -97,6 +97,14 @@ final class ThrowableSerializer extends Serializer<Throwable> {
             rebuilt.addSuppressed(s);
         }
         return rebuilt;
+    }
+
+    /**
+     * The JDK prints frames of its built-in loaders without the loader's name; a rebuilt frame would print
+     * {@code app//com.example.Task.run(...)}, so those names are dropped.
+     */
+    private static String builtInAsNull(String classLoaderName) {
+        return "app".equals(classLoaderName) || "platform".equals(classLoaderName) ? null : classLoaderName;
     }
 
     /** The original class with the same message and cause when possible, else a {@link RemoteException}. */
