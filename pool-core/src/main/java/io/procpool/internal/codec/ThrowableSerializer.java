@@ -79,6 +79,9 @@ final class ThrowableSerializer extends Serializer<Throwable> {
             String classLoaderName = builtInAsNull(input.readString());
             String moduleName = input.readString();
             String moduleVersion = input.readString();
+            if (moduleName != null && (moduleName.startsWith("java.") || moduleName.startsWith("jdk."))) {
+                moduleVersion = null; // the JDK prints its own modules' frames without a version
+            }
             String declaringClass = input.readString();
             String methodName = input.readString();
             String fileName = input.readString();
