@@ -66,6 +66,15 @@ class JvmProcessParentExitTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !isRunning(child));
     }
 
+    @Test
+    void noPoolWorkerOutlivesAParentKilledWithSigkill() throws Exception {
+        Process parent = startParent("pool");
+        long worker = awaitChildPid();
+        assertTrue(isRunning(worker));
+        parent.toHandle().destroyForcibly();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !isRunning(worker));
+    }
+
     private Process startParent(String mode) throws IOException {
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
         Process parent = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),

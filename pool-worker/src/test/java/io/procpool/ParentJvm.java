@@ -8,6 +8,8 @@ package io.procpool;
  *   <li>{@code non-daemon}: the child sleeps a little, then prints {@code child finished}; main prints
  *       {@code main returns} and returns.</li>
  *   <li>{@code wait}: the child would sleep for a minute; main waits for it (the test SIGKILLs this JVM).</li>
+ *   <li>{@code pool}: the child is a pool worker running a task that would sleep for a minute; main waits for it
+ *       (the test SIGKILLs this JVM).</li>
  * </ul>
  *
  * <p>Threading: the main thread only.
@@ -19,8 +21,18 @@ public final class ParentJvm {
     private ParentJvm() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws Exception {
         String mode = args[0];
+        if (mode.equals("pool")) {
+            try (ProcessPool pool = ProcessPool.builder().workers(1).name("orphan").build()) {
+                System.out.println("child " + pool.workers().get(0).pid());
+                pool.apply(() -> {
+                    Thread.sleep(A_MINUTE_MILLIS);
+                    return 0;
+                });
+            }
+            return;
+        }
         JvmProcess child = switch (mode) {
             case "daemon", "wait" -> new JvmProcess(() -> Thread.sleep(A_MINUTE_MILLIS));
             case "non-daemon" -> new JvmProcess(() -> {
