@@ -59,20 +59,20 @@ class JvmProcessParentExitTest {
 
     @Test
     void noChildOutlivesAParentKilledWithSigkill() throws Exception {
-        Process parent = startParent("wait");
-        long child = awaitChildPid();
-        assertTrue(isRunning(child));
-        parent.toHandle().destroyForcibly();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !isRunning(child));
+        assertChildEndsWhenItsParentIsSigkilled("wait");
     }
 
     @Test
     void noPoolWorkerOutlivesAParentKilledWithSigkill() throws Exception {
-        Process parent = startParent("pool");
-        long worker = awaitChildPid();
-        assertTrue(isRunning(worker));
+        assertChildEndsWhenItsParentIsSigkilled("pool");
+    }
+
+    private void assertChildEndsWhenItsParentIsSigkilled(String mode) throws IOException {
+        Process parent = startParent(mode);
+        long child = awaitChildPid();
+        assertTrue(isRunning(child));
         parent.toHandle().destroyForcibly();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !isRunning(worker));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !isRunning(child));
     }
 
     private Process startParent(String mode) throws IOException {

@@ -13,23 +13,10 @@ public final class JoinTimeout {
     private JoinTimeout() {
     }
 
-    static void daemon() throws InterruptedException {
-        String name = JvmProcess.current().getName();
-        System.out.println("Starting: " + name);
-        Thread.sleep(2_000);
-        System.out.println("Exiting : " + name);
-    }
-
-    static void nonDaemon() {
-        String name = JvmProcess.current().getName();
-        System.out.println("Starting: " + name);
-        System.out.println("Exiting : " + name);
-    }
-
     public static void main(String[] args) throws InterruptedException {
-        JvmProcess d = new JvmProcess("daemon", JoinTimeout::daemon);
+        JvmProcess d = new JvmProcess("daemon", Join::daemon);
         d.setDaemon(true);
-        JvmProcess n = new JvmProcess("non-daemon", JoinTimeout::nonDaemon);
+        JvmProcess n = new JvmProcess("non-daemon", Join::nonDaemon);
         n.setDaemon(false);
         d.start();
         n.start();

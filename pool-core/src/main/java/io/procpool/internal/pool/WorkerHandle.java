@@ -15,7 +15,6 @@ import io.procpool.internal.protocol.FrameType;
 import io.procpool.internal.protocol.Frames;
 import io.procpool.internal.protocol.Payloads;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -190,13 +189,7 @@ final class WorkerHandle {
                 finish(frame.id());
                 afterAnswer();
             }
-            case OUTPUT -> {
-                String line = new String(frame.payload(), StandardCharsets.UTF_8);
-                if (frame.id() == OutputSink.STDERR) {
-                    child.recordStderr(line);
-                }
-                OutputSink.printLine((int) frame.id(), line);
-            }
+            case OUTPUT -> child.printOutput(frame);
             case EXIT -> exitAnnouncement = frame.id();
             default -> throw new IllegalStateException("unexpected frame from worker " + name + ": " + frame);
         }

@@ -11,7 +11,6 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,6 +116,15 @@ public final class ChildProcess {
         }
     }
 
+    /** Prints a child's OUTPUT frame on the parent's stream, keeping stderr lines for {@link #stderrTail}. */
+    public void printOutput(io.procpool.internal.protocol.Frame output) {
+        String line = new String(output.payload(), StandardCharsets.UTF_8);
+        if (output.id() == OutputSink.STDERR) {
+            recordStderr(line);
+        }
+        OutputSink.printLine((int) output.id(), line);
+    }
+
     /** Keeps a line for {@link #stderrTail()}; also used for System.err lines that arrive as frames. */
     public void recordStderr(String line) {
         synchronized (stderrTail) {
@@ -196,8 +204,4 @@ public final class ChildProcess {
         return fromChild;
     }
 
-    /** Wraps an I/O failure on the child's channel. */
-    public static UncheckedIOException channelFailure(String what, IOException e) {
-        return new UncheckedIOException(what, e);
-    }
 }

@@ -9,7 +9,6 @@ import io.procpool.internal.protocol.FrameType;
 import io.procpool.internal.protocol.Payloads;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -137,13 +136,7 @@ public final class ProcessChild {
 
     private void onFrame(Frame frame) {
         switch (frame.type()) {
-            case OUTPUT -> {
-                String line = new String(frame.payload(), StandardCharsets.UTF_8);
-                if (frame.id() == OutputSink.STDERR) {
-                    child.recordStderr(line);
-                }
-                OutputSink.printLine((int) frame.id(), line);
-            }
+            case OUTPUT -> child.printOutput(frame);
             case EXIT -> exitAnnouncement = frame.id();
             default -> LOG.debug("{} sent an unexpected {}; ignored", name, frame);
         }
