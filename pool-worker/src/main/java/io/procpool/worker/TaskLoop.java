@@ -1,7 +1,5 @@
 package io.procpool.worker;
 
-import io.procpool.TaskCallable;
-import io.procpool.TaskFunction;
 import io.procpool.TaskRunnable;
 import io.procpool.TaskSerializationException;
 import io.procpool.internal.codec.Codec;
@@ -12,8 +10,6 @@ import io.procpool.internal.protocol.FrameWriter;
 import io.procpool.internal.protocol.Frames;
 import io.procpool.internal.protocol.Payloads;
 import java.io.IOException;
-import java.util.Arrays;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,9 +34,8 @@ final class TaskLoop {
     private final FrameReader input;
     private final WorkerMain.Output output;
     private final ClassLoader loader = ClassLoader.getSystemClassLoader();
+    private final TaskExecutor executor;
     private final BlockingQueue<Object> tasks = new LinkedBlockingQueue<>();
-    /** Registered functions by id; a value is a {@link TaskSerializationException} when decoding failed. */
-    private final Map<Long, Object> functions = new ConcurrentHashMap<>();
     private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
     private volatile long runningTaskId = -1;
     private volatile Thread runner;
@@ -50,6 +45,7 @@ final class TaskLoop {
         this.frames = frames;
         this.input = input;
         this.output = output;
+        this.executor = new TaskExecutor(name, loader);
     }
 
     void run(Frame init) throws IOException {
@@ -84,8 +80,8 @@ final class TaskLoop {
             Frame frame;
             while ((frame = input.read()) != null) {
                 switch (frame.type()) {
-                    case FUNCTION -> functions.put(frame.id(), decodeFunction(frame.payload()));
-                    case FORGET -> functions.remove(frame.id());
+                    case FUNCTION -> executor.register(frame.id(), frame.payload());
+                    case FORGET -> executor.forget(frame.id());
                     case CALL, CHUNK -> tasks.add(frame);
                     case CANCEL -> cancel(frame.id());
                     case SHUTDOWN -> tasks.add(SHUTDOWN);
@@ -98,14 +94,6 @@ final class TaskLoop {
         // End of stdin: the parent closed us or died. Exit now, even if a task is running.
         ParentWatch.haltAfter(2_000);
         System.exit(0);
-    }
-
-    private Object decodeFunction(byte[] payload) {
-        try {
-            return Codec.decode(payload, loader, "function");
-        } catch (TaskSerializationException e) {
-            return e;
-        }
     }
 
     private void cancel(long taskId) {
@@ -134,12 +122,8 @@ final class TaskLoop {
             }
             runningTaskId = task.id();
             Frame answer;
-            long start = System.nanoTime();
             try {
-                Object result = task.type() == FrameType.CALL ? runCall(task) : runChunk(task);
-                answer = resultFrame(task.id(), System.nanoTime() - start, result);
-            } catch (ChunkFailure failure) {
-                answer = failureFrame(task.id(), System.nanoTime() - start, failure.failure);
+                answer = executor.execute(task);
             } finally {
                 runningTaskId = -1;
                 Thread.interrupted(); // a late CANCEL must not leak into the next task
@@ -150,91 +134,9 @@ final class TaskLoop {
         }
     }
 
-    private Object runCall(Frame task) throws ChunkFailure {
-        TaskCallable<?> callable;
-        try {
-            callable = (TaskCallable<?>) Codec.decode(task.payload(), loader, "task");
-        } catch (TaskSerializationException e) {
-            throw new ChunkFailure(Payloads.TaskFailure.ofCodec(0, new Object[0], e));
-        }
-        try {
-            return callable.call();
-        } catch (Throwable t) {
-            throw new ChunkFailure(Payloads.TaskFailure.ofTask(0, new Object[0], t));
-        }
-    }
-
-    private Object[] runChunk(Frame task) throws ChunkFailure {
-        Payloads.ChunkRequest request;
-        try {
-            request = (Payloads.ChunkRequest) Codec.decode(task.payload(), loader, "arguments");
-        } catch (TaskSerializationException e) {
-            throw new ChunkFailure(Payloads.TaskFailure.ofCodec(0, new Object[0], e));
-        }
-        Object function = functions.get(request.functionId());
-        if (!(function instanceof TaskFunction<?, ?>)) {
-            throw new ChunkFailure(function instanceof TaskSerializationException e
-                    ? Payloads.TaskFailure.ofCodec(0, new Object[0], e)
-                    : Payloads.TaskFailure.ofTask(0, new Object[0], new IllegalStateException(
-                            "function " + request.functionId() + " is not registered in " + name)));
-        }
-        @SuppressWarnings("unchecked")
-        TaskFunction<Object, Object> fn = (TaskFunction<Object, Object>) function;
-        Object[] items = request.items();
-        Object[] results = new Object[items.length];
-        for (int i = 0; i < items.length; i++) {
-            try {
-                results[i] = fn.apply(items[i]);
-            } catch (Throwable t) {
-                throw new ChunkFailure(Payloads.TaskFailure.ofTask(i, Arrays.copyOf(results, i), t));
-            }
-        }
-        return results;
-    }
-
-    /** The RESULT frame, or a FAILURE frame when the result will not encode (the worker goes on). */
-    private static Frame resultFrame(long taskId, long nanos, Object result) {
-        try {
-            return new Frame(FrameType.RESULT, taskId, Codec.encodeTimed(nanos, result, "result"));
-        } catch (TaskSerializationException e) {
-            if (result instanceof Object[] results) {
-                for (int i = 0; i < results.length; i++) {
-                    try {
-                        Codec.encode(results[i], "result");
-                    } catch (TaskSerializationException itemFailure) {
-                        return failureFrame(taskId, nanos, Payloads.TaskFailure.ofCodec(i, Arrays.copyOf(results, i),
-                                itemFailure));
-                    }
-                }
-            }
-            return failureFrame(taskId, nanos, Payloads.TaskFailure.ofCodec(0, new Object[0], e));
-        }
-    }
-
-    /** The FAILURE frame; if the partial results will not encode, the failure travels without them. */
-    private static Frame failureFrame(long taskId, long nanos, Payloads.TaskFailure failure) {
-        byte[] payload;
-        try {
-            payload = Codec.encodeFailure(nanos, failure);
-        } catch (TaskSerializationException e) {
-            payload = Codec.encodeFailure(nanos, failure.withoutPartialResults());
-        }
-        return new Frame(FrameType.FAILURE, taskId, payload);
-    }
-
     /** Writes a frame into the pipe now (see the class comment for why it cannot wait). */
     private void send(Frame frame) throws IOException {
         frames.writeAndFlush(frame);
     }
 
-    /** Carries a task's failure out of the runner's helpers. */
-    private static final class ChunkFailure extends Exception {
-        private static final long serialVersionUID = 1L;
-        final transient Payloads.TaskFailure failure;
-
-        ChunkFailure(Payloads.TaskFailure failure) {
-            super(null, null, false, false);
-            this.failure = failure;
-        }
-    }
 }

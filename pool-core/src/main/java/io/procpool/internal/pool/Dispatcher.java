@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * pool's own threads (a callback that submits from a reader thread), whose tasks go to the retry deque instead so a
  * reader can never wait on itself.
  */
-public final class Dispatcher {
+public final class Dispatcher implements TaskSink {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final ThreadLocal<Boolean> INTERNAL_THREAD = ThreadLocal.withInitial(() -> false);
 
@@ -161,16 +161,24 @@ public final class Dispatcher {
         return INTERNAL_THREAD.get();
     }
 
-    long nextTaskId() {
+    @Override
+    public long nextTaskId() {
         return taskIds.incrementAndGet();
     }
 
-    FunctionRef register(Object function) {
+    @Override
+    public int parallelism() {
+        return config.workers();
+    }
+
+    @Override
+    public FunctionRef register(Object function) {
         return new FunctionRef(functionIds.incrementAndGet(), Codec.encode(function, "function"));
     }
 
     /** Tells every worker that was sent {@code function} to drop it. */
-    void release(FunctionRef function) {
+    @Override
+    public void release(FunctionRef function) {
         for (WorkerHandle worker : workers) {
             worker.forget(function);
         }
@@ -183,7 +191,8 @@ public final class Dispatcher {
      *
      * @throws RejectedExecutionException the pool is closed or terminated
      */
-    void submit(PendingTask task) {
+    @Override
+    public void submit(PendingTask task) {
         synchronized (stateLock) {
             if (state != State.RUNNING) {
                 throw new RejectedExecutionException("the pool " + config.name() + " is "
@@ -191,7 +200,7 @@ public final class Dispatcher {
             }
             outstanding++;
         }
-        task.future.whenComplete((value, error) -> onComplete(task));
+        task.future().whenComplete((value, error) -> onComplete(task));
         if (onInternalThread()) {
             retry.add(task);
             return;
@@ -200,14 +209,14 @@ public final class Dispatcher {
             queue.put(task); // backpressure: waits while writers drain the queue
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            task.future.cancel(false);
+            task.future().cancel(false);
             throw new PoolException("interrupted while submitting " + task, e);
         }
         ensureWorkers();
     }
 
     private void onComplete(PendingTask task) {
-        if (task.future.isCancelled()) {
+        if (task.future().isCancelled()) {
             onCancelled(task);
         }
         synchronized (stateLock) {
@@ -247,9 +256,8 @@ public final class Dispatcher {
         List<PendingTask> reversed = new ArrayList<>(tasks);
         java.util.Collections.reverse(reversed);
         for (PendingTask task : reversed) {
-            if (!task.future.isDone()) {
-                task.requeues++;
-                retry.addFirst(task);
+            if (!task.future().isDone()) {
+                                retry.addFirst(task);
             }
         }
     }
@@ -267,7 +275,7 @@ public final class Dispatcher {
         workers.remove(worker);
         if (!held.isEmpty()) {
             PendingTask running = held.get(0);
-            running.future.completeExceptionally(death);
+            running.future().completeExceptionally(death);
             requeue(held.subList(1, held.size()));
         }
         boolean planned = before == WorkerInfo.State.RETIRING && held.isEmpty();
@@ -330,7 +338,7 @@ public final class Dispatcher {
             PoolException failure = new PoolException("pool " + config.name() + " could not start a worker "
                     + failures + " times in a row, so queued work fails instead of waiting; the last failure: "
                     + e.getMessage(), e);
-            drainQueued().forEach(task -> task.future.completeExceptionally(failure));
+            drainQueued().forEach(task -> task.future().completeExceptionally(failure));
         }
     }
 
@@ -362,7 +370,7 @@ public final class Dispatcher {
                 continue;
             }
             PendingTask task = running.getKey();
-            long allowed = timeout.toNanos() * Math.max(1, task.itemCount);
+            long allowed = timeout.toNanos() * Math.max(1, task.itemCount());
             if (now - running.getValue() > allowed) {
                 LOG.debug("{} ran past its timeout on {}; killing the worker", task, worker.name);
                 worker.kill(new TaskTimeoutException(worker.name, timeout));

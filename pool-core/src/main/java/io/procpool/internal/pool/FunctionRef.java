@@ -7,5 +7,5 @@ package io.procpool.internal.pool;
  * @param id      unique in this parent JVM
  * @param encoded the Kryo-encoded {@code TaskFunction}
  */
-record FunctionRef(long id, byte[] encoded) {
+public record FunctionRef(long id, byte[] encoded) {
 }

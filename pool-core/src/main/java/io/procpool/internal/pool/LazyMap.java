@@ -36,7 +36,7 @@ final class LazyMap<R> implements Iterator<R> {
     private static final int MAX_AUTO_CHUNK = 8192;
 
     private final PoolCalls calls;
-    private final Dispatcher dispatcher;
+    private final TaskSink sink;
     private final Iterator<?> input;
     private final int fixedChunkSize;
     private final boolean ordered;
@@ -56,16 +56,16 @@ final class LazyMap<R> implements Iterator<R> {
     private RuntimeException pendingFailure;
     private double nanosPerItem = -1;
 
-    LazyMap(PoolCalls calls, Dispatcher dispatcher, TaskFunction<?, ?> fn, Iterator<?> input, int chunkSize,
+    LazyMap(PoolCalls calls, TaskSink sink, TaskFunction<?, ?> fn, Iterator<?> input, int chunkSize,
             boolean ordered) {
         this.calls = calls;
-        this.dispatcher = dispatcher;
+        this.sink = sink;
         this.input = input;
         this.fixedChunkSize = chunkSize;
         this.ordered = ordered;
-        this.function = dispatcher.register(fn); // encodes now: a bad function fails in the caller
+        this.function = sink.register(fn); // encodes now: a bad function fails in the caller
         this.loader = PoolCalls.loaderOf(fn);
-        this.cleanable = CLEANER.register(this, new Release(dispatcher, function, submitted));
+        this.cleanable = CLEANER.register(this, new Release(sink, function, submitted));
     }
 
     Stream<R> stream() {
@@ -94,10 +94,10 @@ final class LazyMap<R> implements Iterator<R> {
                 return false;
             }
             PendingTask next = ordered ? submitted.poll() : takeCompleted();
-            itemsAhead -= next.itemCount;
+            itemsAhead -= next.itemCount();
             position = 0;
             try {
-                current = (Object[]) PoolCalls.await(next.future);
+                current = (Object[]) PoolCalls.await(next.future());
                 learn(next);
             } catch (RuntimeException e) {
                 current = next.partialResults();
@@ -131,7 +131,7 @@ final class LazyMap<R> implements Iterator<R> {
 
     private void topUp() {
         int chunkSize = chunkSize();
-        int window = Math.max(MIN_WINDOW_ITEMS, chunkSize * dispatcher.config().workers() * CHUNKS_AHEAD_PER_WORKER);
+        int window = Math.max(MIN_WINDOW_ITEMS, chunkSize * sink.parallelism() * CHUNKS_AHEAD_PER_WORKER);
         while (!inputDone && itemsAhead < window) {
             List<Object> slice = new ArrayList<>(Math.min(chunkSize, 1024));
             while (slice.size() < chunkSize && input.hasNext()) {
@@ -146,11 +146,11 @@ final class LazyMap<R> implements Iterator<R> {
             PendingTask task = calls.chunk(function, slice, nextIndex, loader);
             nextIndex += slice.size();
             if (!ordered) {
-                task.future.whenComplete((value, error) -> completed.add(task));
+                task.future().whenComplete((value, error) -> completed.add(task));
             }
             submitted.add(task);
             itemsAhead += slice.size();
-            dispatcher.submit(task);
+            sink.submit(task);
         }
     }
 
@@ -166,10 +166,10 @@ final class LazyMap<R> implements Iterator<R> {
     }
 
     private void learn(PendingTask done) {
-        if (done.execNanos < 0 || done.itemCount == 0) {
+        if (done.execNanos() < 0 || done.itemCount() == 0) {
             return;
         }
-        double sample = (double) done.execNanos / done.itemCount;
+        double sample = (double) done.execNanos() / done.itemCount();
         nanosPerItem = nanosPerItem < 0 ? sample : nanosPerItem * 0.7 + sample * 0.3;
     }
 
@@ -182,13 +182,13 @@ final class LazyMap<R> implements Iterator<R> {
 
     /** What closing does; it holds no reference to the iterator, so an abandoned iterator can be cleaned. */
     private static final class Release implements Runnable {
-        private final Dispatcher dispatcher;
+        private final TaskSink sink;
         private final FunctionRef function;
         private final ArrayDeque<PendingTask> submitted;
         private final AtomicBoolean done = new AtomicBoolean();
 
-        Release(Dispatcher dispatcher, FunctionRef function, ArrayDeque<PendingTask> submitted) {
-            this.dispatcher = dispatcher;
+        Release(TaskSink sink, FunctionRef function, ArrayDeque<PendingTask> submitted) {
+            this.sink = sink;
             this.function = function;
             this.submitted = submitted;
         }
@@ -197,9 +197,9 @@ final class LazyMap<R> implements Iterator<R> {
         public void run() {
             if (done.compareAndSet(false, true)) {
                 for (PendingTask task : new ArrayList<>(submitted)) {
-                    task.future.cancel(true);
+                    task.future().cancel(true);
                 }
-                dispatcher.release(function);
+                sink.release(function);
             }
         }
     }

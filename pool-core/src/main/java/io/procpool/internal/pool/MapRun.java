@@ -34,9 +34,9 @@ final class MapRun<R> {
         int offset = 0;
         for (int i = 0; i < chunks.size(); i++) {
             offsets[i] = offset;
-            offset += chunks.get(i).itemCount;
+            offset += chunks.get(i).itemCount();
             int index = i;
-            chunks.get(i).future.whenComplete((value, error) -> onChunk(index, value, error));
+            chunks.get(i).future().whenComplete((value, error) -> onChunk(index, value, error));
         }
         if (chunks.isEmpty()) {
             onDone.run();
@@ -44,7 +44,7 @@ final class MapRun<R> {
         }
         result.whenComplete((value, error) -> {
             if (result.isCancelled()) {
-                chunks.forEach(chunk -> chunk.future.cancel(true));
+                chunks.forEach(chunk -> chunk.future().cancel(true));
             }
         });
     }
@@ -54,7 +54,7 @@ final class MapRun<R> {
     }
 
     private void onChunk(int index, Object value, Throwable error) {
-        if (error == null && value instanceof Object[] chunkResults && chunkResults.length == chunks.get(index).itemCount) {
+        if (error == null && value instanceof Object[] chunkResults && chunkResults.length == chunks.get(index).itemCount()) {
             System.arraycopy(chunkResults, 0, results, offsets[index], chunkResults.length);
         } else if (error == null) {
             recordFailure(index, new IllegalStateException("a worker answered chunk " + chunks.get(index)
@@ -88,7 +88,7 @@ final class MapRun<R> {
             failure = error;
         }
         for (int later = index + 1; later < chunks.size(); later++) {
-            chunks.get(later).future.cancel(true);
+            chunks.get(later).future().cancel(true);
         }
     }
 }

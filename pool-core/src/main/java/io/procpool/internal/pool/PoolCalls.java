@@ -20,17 +20,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 
 /**
- * Turns the public calls of a pool into tasks for the {@link Dispatcher}: encodes them in the caller's thread (so a
+ * Turns the public calls of a pool into tasks for a {@link TaskSink}: encodes them in the caller's thread (so a
  * task or argument that will not serialize fails at once, naming its class), chunks map-like calls, registers their
  * function once, and assembles the answers.
  *
  * <p>Thread-safety: thread-safe; every method may be called from any thread.
  */
 public final class PoolCalls {
-    private final Dispatcher dispatcher;
+    private final TaskSink sink;
 
-    public PoolCalls(Dispatcher dispatcher) {
-        this.dispatcher = dispatcher;
+    public PoolCalls(TaskSink sink) {
+        this.sink = sink;
     }
 
     // ---------------------------------------------------------------------------------------------- single tasks
@@ -57,10 +57,10 @@ public final class PoolCalls {
 
     @SuppressWarnings("unchecked")
     private <R> CompletableFuture<R> submitCall(byte[] payload, Object task) {
-        PendingTask pending = new PendingTask(dispatcher.nextTaskId(), FrameType.CALL, payload, null, 1,
+        PendingTask pending = new PendingTask(sink.nextTaskId(), FrameType.CALL, payload, null, 1,
                 loaderOf(task));
-        dispatcher.submit(pending);
-        return (CompletableFuture<R>) (CompletableFuture<?>) pending.future;
+        sink.submit(pending);
+        return (CompletableFuture<R>) (CompletableFuture<?>) pending.future();
     }
 
     // ---------------------------------------------------------------------------------------------- map
@@ -89,23 +89,23 @@ public final class PoolCalls {
     private <R> CompletableFuture<List<R>> mapList(TaskFunction<?, ?> fn, List<Object> items, int chunkSize) {
         checkChunkSize(chunkSize);
         int size = chunkSize > 0 ? chunkSize : autoChunkSize(items.size());
-        FunctionRef function = dispatcher.register(fn);
+        FunctionRef function = sink.register(fn);
         ClassLoader loader = loaderOf(fn);
         List<PendingTask> chunks = new ArrayList<>();
         for (int start = 0; start < items.size(); start += size) {
             List<Object> slice = items.subList(start, Math.min(start + size, items.size()));
             chunks.add(chunk(function, slice, start, loader));
         }
-        MapRun<R> run = new MapRun<>(chunks, items.size(), () -> dispatcher.release(function));
+        MapRun<R> run = new MapRun<>(chunks, items.size(), () -> sink.release(function));
         for (PendingTask chunk : chunks) {
-            dispatcher.submit(chunk);
+            sink.submit(chunk);
         }
         return run.result();
     }
 
     /** Python's choice: about four chunks per worker, so the work balances and each chunk is worth a round trip. */
     private int autoChunkSize(int items) {
-        int workers = dispatcher.config().workers();
+        int workers = sink.parallelism();
         return Math.max(1, (int) Math.ceil(items / (4.0 * workers)));
     }
 
@@ -132,7 +132,7 @@ public final class PoolCalls {
             }
             throw e;
         }
-        return new PendingTask(dispatcher.nextTaskId(), FrameType.CHUNK, payload, function, items.length, loader);
+        return new PendingTask(sink.nextTaskId(), FrameType.CHUNK, payload, function, items.length, loader);
     }
 
     // ---------------------------------------------------------------------------------------------- imap
@@ -142,7 +142,7 @@ public final class PoolCalls {
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(items, "items");
         checkChunkSize(chunkSize);
-        LazyMap<R> lazy = new LazyMap<>(this, dispatcher, fn, items, chunkSize, ordered);
+        LazyMap<R> lazy = new LazyMap<>(this, sink, fn, items, chunkSize, ordered);
         return lazy.stream().onClose(onClose);
     }
 

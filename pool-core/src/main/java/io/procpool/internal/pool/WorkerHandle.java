@@ -1,8 +1,6 @@
 package io.procpool.internal.pool;
 
 import io.procpool.PoolException;
-import io.procpool.TaskFailedException;
-import io.procpool.TaskSerializationException;
 import io.procpool.WorkerDiedException;
 import io.procpool.WorkerInfo;
 import io.procpool.internal.codec.Codec;
@@ -183,8 +181,7 @@ final class WorkerHandle {
 
     private void onFrame(Frame frame) {
         switch (frame.type()) {
-            case RESULT -> onResult(frame);
-            case FAILURE -> onFailure(frame);
+            case RESULT, FAILURE -> onAnswer(frame);
             case CANCELLED -> {
                 finish(frame.id());
                 afterAnswer();
@@ -195,37 +192,14 @@ final class WorkerHandle {
         }
     }
 
-    private void onResult(Frame frame) {
+    private void onAnswer(Frame frame) {
         PendingTask task = finish(frame.id());
         if (task == null) {
             return;
         }
-        try {
-            Codec.Timed<Object> answer = Codec.decodeTimed(frame.payload(), task.loader, "result");
-            recordTime(task, answer.nanos());
-            task.future.complete(answer.value());
-        } catch (TaskSerializationException e) {
-            task.future.completeExceptionally(e);
-        }
-        afterAnswer();
-    }
-
-    private void onFailure(Frame frame) {
-        PendingTask task = finish(frame.id());
-        if (task == null) {
-            return;
-        }
-        try {
-            Codec.Timed<Payloads.TaskFailure> answer = Codec.decodeFailure(frame.payload(), task.loader);
-            Payloads.TaskFailure failure = answer.value();
-            recordTime(task, answer.nanos());
-            task.partialResults(failure.completed());
-            task.future.completeExceptionally(failure.isCodecFailure()
-                    ? new TaskSerializationException(failure.codecMessage() + " (in worker " + name + ")",
-                            failure.failedClassName(), failure.error())
-                    : new TaskFailedException(name, child.pid(), failure.error()));
-        } catch (TaskSerializationException e) {
-            task.future.completeExceptionally(e);
+        long nanos = task.completeFrom(frame, name, child.pid());
+        if (nanos >= 0) {
+            recordTime(nanos);
         }
         afterAnswer();
     }
@@ -236,7 +210,7 @@ final class WorkerHandle {
         synchronized (lock) {
             task = inFlight.remove(taskId);
             if (task != null) {
-                inFlightBytes -= task.payload.length;
+                inFlightBytes -= task.payload().length;
                 lastCompletionNanos = System.nanoTime();
                 lock.notifyAll(); // room in the window
             }
@@ -247,8 +221,7 @@ final class WorkerHandle {
         return task;
     }
 
-    private void recordTime(PendingTask task, long nanos) {
-        task.execNanos = nanos;
+    private void recordTime(long nanos) {
         double sample = nanos;
         double average = averageTaskNanos;
         averageTaskNanos = average < 0 ? sample : average * 0.8 + sample * 0.2;
@@ -331,7 +304,7 @@ final class WorkerHandle {
     /** Records the task as held by this worker, or hands it back when this worker stopped taking work. */
     private boolean assign(PendingTask task) {
         synchronized (lock) {
-            if (task.future.isDone()) {
+            if (task.future().isDone()) {
                 return false; // cancelled while queued
             }
             if (state != WorkerInfo.State.RUNNING) {
@@ -340,8 +313,8 @@ final class WorkerHandle {
             }
             task.worker = this;
             task.sentNanos = System.nanoTime();
-            inFlight.put(task.id, task);
-            inFlightBytes += task.payload.length;
+            inFlight.put(task.id(), task);
+            inFlightBytes += task.payload().length;
             tasksAssigned++;
             long max = dispatcher.config().maxTasksPerWorker();
             if (max > 0 && tasksAssigned >= max) {
@@ -353,10 +326,11 @@ final class WorkerHandle {
     }
 
     private void write(PendingTask task) throws IOException {
-        if (task.function != null && functionsSent.add(task.function.id())) {
-            child.toChild().write(new Frame(FrameType.FUNCTION, task.function.id(), task.function.encoded()));
+        FunctionRef function = task.function();
+        if (function != null && functionsSent.add(function.id())) {
+            child.toChild().write(new Frame(FrameType.FUNCTION, function.id(), function.encoded()));
         }
-        child.toChild().write(task.type, task.id, task.payload, 0, task.payload.length);
+        child.toChild().write(task.type(), task.id(), task.payload(), 0, task.payload().length);
     }
 
     /** Tells the worker a function is no longer needed (the call that used it is over). */
@@ -368,12 +342,12 @@ final class WorkerHandle {
 
     /** Asks the worker to skip (or interrupt) a cancelled task; the dispatcher kills it if the task goes on. */
     void cancel(PendingTask task) {
-        sendControl(Frame.of(FrameType.CANCEL, task.id));
+        sendControl(Frame.of(FrameType.CANCEL, task.id()));
     }
 
     boolean holds(PendingTask task) {
         synchronized (lock) {
-            return inFlight.containsKey(task.id);
+            return inFlight.containsKey(task.id());
         }
     }
 
@@ -495,7 +469,7 @@ final class WorkerHandle {
 
     /** Fails a task the pool is terminating. */
     static void cancelForTermination(PendingTask task) {
-        task.future.completeExceptionally(new CancellationException("the pool was terminated"));
+        task.future().completeExceptionally(new CancellationException("the pool was terminated"));
     }
 
     @Override

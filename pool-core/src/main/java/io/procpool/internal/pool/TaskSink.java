@@ -1,0 +1,31 @@
+package io.procpool.internal.pool;
+
+/**
+ * Where {@link PoolCalls} sends its tasks: the seam between what a pool offers (map, imap, apply, chunking, result
+ * assembly) and how tasks reach workers. {@link Dispatcher} is the local transport (child JVMs over pipes); a cluster
+ * transport implements the same interface and completes each {@link PendingTask} through
+ * {@link PendingTask#completeFrom}.
+ *
+ * <p>Thread-safety: implementations are thread-safe.
+ */
+public interface TaskSink {
+
+    /**
+     * Accepts a task; its future completes exactly once.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException the pool takes no new work
+     */
+    void submit(PendingTask task);
+
+    /** Encodes a function once for the chunks of one call. */
+    FunctionRef register(Object function);
+
+    /** The call that registered {@code function} is over; workers may drop it. */
+    void release(FunctionRef function);
+
+    /** A new task id, unique in this JVM. */
+    long nextTaskId();
+
+    /** How many tasks run at once at most (workers), for chunk sizes and read-ahead windows. */
+    int parallelism();
+}
