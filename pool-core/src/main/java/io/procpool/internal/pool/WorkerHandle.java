@@ -187,7 +187,10 @@ final class WorkerHandle {
                 afterAnswer();
             }
             case OUTPUT -> child.printOutput(frame);
-            case EXIT -> exitAnnouncement = frame.id();
+            case EXIT -> {
+                exitAnnouncement = frame.id();
+                child.exitAnnounced();
+            }
             default -> throw new IllegalStateException("unexpected frame from worker " + name + ": " + frame);
         }
     }

@@ -73,10 +73,12 @@ public final class ChildProcess {
      * @throws PoolException the process could not be started (no {@code java} there, say)
      */
     public static ChildProcess launch(String name, LaunchSpec spec) {
-        List<String> command = commandLine(name, spec);
+        ClassDataSharing.Plan sharing = ClassDataSharing.plan(spec);
+        List<String> command = commandLine(name, spec, sharing.options());
         try {
             Process process = new ProcessBuilder(command).start();
             ChildReaper.register(process);
+            sharing.onExit(process);
             LOG.debug("started {} (pid {}): {}", name, process.pid(), command);
             return new ChildProcess(name, process, command);
         } catch (IOException e) {
@@ -85,10 +87,11 @@ public final class ChildProcess {
         }
     }
 
-    static List<String> commandLine(String name, LaunchSpec spec) {
+    static List<String> commandLine(String name, LaunchSpec spec, List<String> sharingOptions) {
         List<String> command = new ArrayList<>();
         command.add(spec.javaHome().resolve("bin").resolve("java").toString());
         command.addAll(CHANNEL_SAFE_OPTIONS);
+        command.addAll(sharingOptions);
         command.add("-D" + NAME_PROPERTY + "=" + name);
         for (Map.Entry<Object, Object> property : System.getProperties().entrySet()) {
             String key = property.getKey().toString();
@@ -169,6 +172,14 @@ public final class ChildProcess {
             Thread.currentThread().interrupt();
             return !process.isAlive();
         }
+    }
+
+    /**
+     * The child sent its EXIT frame: it is on its way out. Closing its stdin now lets its stdin reader leave native
+     * code; HotSpot's exit otherwise waits up to 300 ms for threads blocked in native reads before it ends the process.
+     */
+    public void exitAnnounced() {
+        closeInput();
     }
 
     /** Closes the child's stdin, which tells a worker its parent is done with it. */

@@ -137,7 +137,10 @@ public final class ProcessChild {
     private void onFrame(Frame frame) {
         switch (frame.type()) {
             case OUTPUT -> child.printOutput(frame);
-            case EXIT -> exitAnnouncement = frame.id();
+            case EXIT -> {
+                exitAnnouncement = frame.id();
+                child.exitAnnounced();
+            }
             default -> LOG.debug("{} sent an unexpected {}; ignored", name, frame);
         }
     }
