@@ -1,8 +1,11 @@
 package io.procpool;
 
+import io.procpool.internal.pool.PoolExecutorService;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.stream.Stream;
 
 /**
@@ -83,6 +86,67 @@ public interface Pool extends AutoCloseable {
     <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items, int chunkSize);
 
     /**
+     * As {@link #map(TaskFunction, Iterable)}, reporting progress to {@code listener} every {@code every} while the
+     * call runs, and once more when it is over. Counting happens as chunks complete and costs the workers nothing.
+     *
+     * <pre>{@code
+     * List<String> digests = pool.map(Digest::of, files,
+     *         p -> System.err.printf("%d of %d%n", p.done(), p.total().getAsLong()), Duration.ofSeconds(1));
+     * }</pre>
+     *
+     * @param fn       the function, run in the workers
+     * @param items    the arguments; their count is the reports' total
+     * @param listener receives the reports on procpool's progress thread
+     * @param every    the reports' cadence; positive
+     * @param <T>      the argument type
+     * @param <R>      the result type
+     * @return the results in input order
+     * @throws PoolException                 the first failure in input order
+     * @throws UnsupportedOperationException this kind of pool cannot report progress ({@link ProcessPool} can)
+     */
+    default <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                               ProgressListener listener, Duration every) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not report progress");
+    }
+
+    /**
+     * As {@link #imap(TaskFunction, Stream)}, reporting progress to {@code listener} every {@code every} until the
+     * stream is exhausted or closed, and once more then. The total is known when the input stream is sized (a
+     * collection's {@code stream()}).
+     *
+     * @param fn       the function, run in the workers
+     * @param items    the arguments, read lazily
+     * @param listener receives the reports on procpool's progress thread
+     * @param every    the reports' cadence; positive
+     * @param <T>      the argument type
+     * @param <R>      the result type
+     * @return the results, lazily, in input order
+     * @throws UnsupportedOperationException this kind of pool cannot report progress ({@link ProcessPool} can)
+     */
+    default <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                  ProgressListener listener, Duration every) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not report progress");
+    }
+
+    /**
+     * As {@link #imapUnordered(TaskFunction, Stream)}, reporting progress as
+     * {@link #imap(TaskFunction, Stream, ProgressListener, Duration)} does.
+     *
+     * @param fn       the function, run in the workers
+     * @param items    the arguments, read lazily
+     * @param listener receives the reports on procpool's progress thread
+     * @param every    the reports' cadence; positive
+     * @param <T>      the argument type
+     * @param <R>      the result type
+     * @return the results, lazily, as they complete
+     * @throws UnsupportedOperationException this kind of pool cannot report progress ({@link ProcessPool} can)
+     */
+    default <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                           ProgressListener listener, Duration every) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not report progress");
+    }
+
+    /**
      * Applies {@code fn} to each pair's key and value, results in input order (Python's {@code starmap}).
      *
      * @throws PoolException the first failure in input order
@@ -127,4 +191,27 @@ public interface Pool extends AutoCloseable {
 
     /** @return a snapshot of the live workers: name, pid, state, tasks completed */
     List<WorkerInfo> workers();
+
+    /**
+     * This pool as a {@link ExecutorService}, for code written against the JDK's interface. Each {@code Callable} or
+     * {@code Runnable} runs as one task in a worker, so it must be something Kryo can encode: a lambda typed as a plain
+     * {@code Callable} is not (cast it to {@code Callable<T> & Serializable}, or use a class); one that cannot be
+     * encoded is rejected at submit time with {@link TaskSerializationException} naming its class.
+     *
+     * <p>{@code Future.get} throws an {@link java.util.concurrent.ExecutionException} whose cause is the task's own
+     * exception with the worker's stack frames, or the pool's failure ({@link WorkerDiedException},
+     * {@link TaskTimeoutException}) when the task could not finish; {@code cancel(true)} stops a running task.
+     * {@code shutdown()} stops the view taking tasks and leaves the pool running; closing the pool rejects the view's
+     * new tasks too.
+     *
+     * <pre>{@code
+     * ExecutorService executor = pool.asExecutorService();
+     * Future<Integer> answer = executor.submit((Callable<Integer> & Serializable) () -> 6 * 7);
+     * }</pre>
+     *
+     * @return a new view; thread-safe
+     */
+    default ExecutorService asExecutorService() {
+        return new PoolExecutorService(this);
+    }
 }

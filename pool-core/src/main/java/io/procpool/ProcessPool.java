@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -106,6 +108,32 @@ public final class ProcessPool implements Pool {
         Objects.requireNonNull(items, "items");
         Iterator<? extends T> iterator = items.iterator();
         return calls.imap(fn, iterator, chunkSize, false, items::close);
+    }
+
+    @Override
+    public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                              ProgressListener listener, Duration every) {
+        return PoolCalls.await(calls.mapAsync(fn, items, listener, every));
+    }
+
+    @Override
+    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                 ProgressListener listener, Duration every) {
+        return imapWithProgress(fn, items, true, listener, every);
+    }
+
+    @Override
+    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                          ProgressListener listener, Duration every) {
+        return imapWithProgress(fn, items, false, listener, every);
+    }
+
+    private <T, R> Stream<R> imapWithProgress(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                              boolean ordered, ProgressListener listener, Duration every) {
+        Objects.requireNonNull(items, "items");
+        Spliterator<? extends T> split = items.spliterator();
+        return calls.imap(fn, Spliterators.iterator(split), split.getExactSizeIfKnown(), ordered, items::close,
+                listener, every);
     }
 
     @Override

@@ -47,6 +47,7 @@ final class LazyMap<R> implements Iterator<R> {
     /** Unordered mode: submitted tasks as they complete. */
     private final BlockingQueue<PendingTask> completed = new LinkedBlockingQueue<>();
     private final Cleaner.Cleanable cleanable;
+    private final ProgressTracker progress;
     private int itemsAhead;
     private int nextIndex;
     private boolean inputDone;
@@ -57,7 +58,7 @@ final class LazyMap<R> implements Iterator<R> {
     private double nanosPerItem = -1;
 
     LazyMap(PoolCalls calls, TaskSink sink, TaskFunction<?, ?> fn, Iterator<?> input, int chunkSize,
-            boolean ordered) {
+            boolean ordered, ProgressTracker progress) {
         this.calls = calls;
         this.sink = sink;
         this.input = input;
@@ -65,7 +66,8 @@ final class LazyMap<R> implements Iterator<R> {
         this.ordered = ordered;
         this.function = sink.register(fn); // encodes now: a bad function fails in the caller
         this.loader = PoolCalls.loaderOf(fn);
-        this.cleanable = CLEANER.register(this, new Release(sink, function, submitted));
+        this.progress = progress;
+        this.cleanable = CLEANER.register(this, new Release(sink, function, submitted, progress));
     }
 
     Stream<R> stream() {
@@ -148,6 +150,7 @@ final class LazyMap<R> implements Iterator<R> {
             if (!ordered) {
                 task.future().whenComplete((value, error) -> completed.add(task));
             }
+            progress.watch(task);
             submitted.add(task);
             itemsAhead += slice.size();
             sink.submit(task);
@@ -185,12 +188,14 @@ final class LazyMap<R> implements Iterator<R> {
         private final TaskSink sink;
         private final FunctionRef function;
         private final ArrayDeque<PendingTask> submitted;
+        private final ProgressTracker progress;
         private final AtomicBoolean done = new AtomicBoolean();
 
-        Release(TaskSink sink, FunctionRef function, ArrayDeque<PendingTask> submitted) {
+        Release(TaskSink sink, FunctionRef function, ArrayDeque<PendingTask> submitted, ProgressTracker progress) {
             this.sink = sink;
             this.function = function;
             this.submitted = submitted;
+            this.progress = progress;
         }
 
         @Override
@@ -200,6 +205,7 @@ final class LazyMap<R> implements Iterator<R> {
                     task.future().cancel(true);
                 }
                 sink.release(function);
+                progress.finish();
             }
         }
     }

@@ -1,6 +1,8 @@
 package io.procpool.internal.pool;
 
+import io.procpool.Pool;
 import io.procpool.PoolException;
+import io.procpool.ProgressListener;
 import io.procpool.TaskBiFunction;
 import io.procpool.TaskCallable;
 import io.procpool.TaskFunction;
@@ -8,6 +10,7 @@ import io.procpool.TaskSerializationException;
 import io.procpool.internal.codec.Codec;
 import io.procpool.internal.protocol.FrameType;
 import io.procpool.internal.protocol.Payloads;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -71,7 +74,18 @@ public final class PoolCalls {
         Objects.requireNonNull(items, "items");
         List<Object> list = new ArrayList<>();
         items.forEach(list::add);
-        return mapList(fn, list, chunkSize);
+        return mapList(fn, list, chunkSize, ProgressTracker.NONE);
+    }
+
+    /** As {@link #mapAsync(TaskFunction, Iterable, int)} with automatic chunks, reporting to {@code listener}. */
+    public <T, R> CompletableFuture<List<R>> mapAsync(TaskFunction<? super T, ? extends R> fn,
+                                                      Iterable<? extends T> items, ProgressListener listener,
+                                                      Duration every) {
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(items, "items");
+        List<Object> list = new ArrayList<>();
+        items.forEach(list::add);
+        return mapList(fn, list, Pool.AUTO_CHUNK_SIZE, ProgressTracker.start(listener, list.size(), every));
     }
 
     public <A, B, R> CompletableFuture<List<R>> starmapAsync(
@@ -83,10 +97,21 @@ public final class PoolCalls {
         for (Map.Entry<? extends A, ? extends B> entry : pairs) {
             list.add(new TaskAdapters.Pair<>(entry.getKey(), entry.getValue()));
         }
-        return mapList(new TaskAdapters.Spread<>(fn), list, chunkSize);
+        return mapList(new TaskAdapters.Spread<>(fn), list, chunkSize, ProgressTracker.NONE);
     }
 
-    private <R> CompletableFuture<List<R>> mapList(TaskFunction<?, ?> fn, List<Object> items, int chunkSize) {
+    private <R> CompletableFuture<List<R>> mapList(TaskFunction<?, ?> fn, List<Object> items, int chunkSize,
+                                                   ProgressTracker progress) {
+        try {
+            return submitChunks(fn, items, chunkSize, progress);
+        } catch (RuntimeException e) {
+            progress.abandon();
+            throw e;
+        }
+    }
+
+    private <R> CompletableFuture<List<R>> submitChunks(TaskFunction<?, ?> fn, List<Object> items, int chunkSize,
+                                                        ProgressTracker progress) {
         checkChunkSize(chunkSize);
         int size = chunkSize > 0 ? chunkSize : autoChunkSize(items.size());
         FunctionRef function = sink.register(fn);
@@ -96,7 +121,11 @@ public final class PoolCalls {
             List<Object> slice = items.subList(start, Math.min(start + size, items.size()));
             chunks.add(chunk(function, slice, start, loader));
         }
-        MapRun<R> run = new MapRun<>(chunks, items.size(), () -> sink.release(function));
+        chunks.forEach(progress::watch);
+        MapRun<R> run = new MapRun<>(chunks, items.size(), () -> {
+            sink.release(function);
+            progress.finish();
+        });
         for (PendingTask chunk : chunks) {
             sink.submit(chunk);
         }
@@ -139,10 +168,32 @@ public final class PoolCalls {
 
     public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterator<? extends T> items,
                                  int chunkSize, boolean ordered, Runnable onClose) {
+        return imap(fn, items, chunkSize, ordered, onClose, ProgressTracker.NONE);
+    }
+
+    /**
+     * As {@link #imap(TaskFunction, Iterator, int, boolean, Runnable)} with automatic chunks, reporting to
+     * {@code listener}.
+     *
+     * @param total how many items {@code items} holds, or -1 when unknown
+     */
+    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterator<? extends T> items, long total,
+                                 boolean ordered, Runnable onClose, ProgressListener listener, Duration every) {
+        return imap(fn, items, Pool.AUTO_CHUNK_SIZE, ordered, onClose, ProgressTracker.start(listener, total, every));
+    }
+
+    private <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterator<? extends T> items,
+                                  int chunkSize, boolean ordered, Runnable onClose, ProgressTracker progress) {
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(items, "items");
         checkChunkSize(chunkSize);
-        LazyMap<R> lazy = new LazyMap<>(this, sink, fn, items, chunkSize, ordered);
+        LazyMap<R> lazy;
+        try {
+            lazy = new LazyMap<>(this, sink, fn, items, chunkSize, ordered, progress);
+        } catch (RuntimeException e) {
+            progress.abandon();
+            throw e;
+        }
         return lazy.stream().onClose(onClose);
     }
 

@@ -4,7 +4,11 @@ import io.procpool.TaskBiFunction;
 import io.procpool.TaskCallable;
 import io.procpool.TaskFunction;
 
-/** Small task types that let every public call travel as a CALL or a CHUNK. */
+/**
+ * Small task types that let every public call travel as a CALL or a CHUNK.
+ *
+ * <p>Thread-safety: immutable records; safe to share if what they hold is.
+ */
 final class TaskAdapters {
     private TaskAdapters() {
     }
@@ -14,6 +18,23 @@ final class TaskAdapters {
         @Override
         public R call() throws Exception {
             return fn.apply(arg);
+        }
+    }
+
+    /** A {@code java.util.concurrent.Callable} submitted to a pool's {@code ExecutorService} view. */
+    record JdkCallable<R>(java.util.concurrent.Callable<R> callable) implements TaskCallable<R> {
+        @Override
+        public R call() throws Exception {
+            return callable.call();
+        }
+    }
+
+    /** A {@code Runnable} submitted to a pool's {@code ExecutorService} view; its result is {@code null}. */
+    record JdkRunnable(Runnable runnable) implements TaskCallable<Object> {
+        @Override
+        public Object call() {
+            runnable.run();
+            return null;
         }
     }
 
