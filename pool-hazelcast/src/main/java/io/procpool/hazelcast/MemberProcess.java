@@ -1,0 +1,160 @@
+package io.procpool.hazelcast;
+
+import io.procpool.PoolException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A {@link Member} in a JVM of its own on this machine, started by this JVM and tied to it: it stops when
+ * {@link #close()} closes its standard input, or when this JVM ends (its stdin ends too). For demos, tests and
+ * single-machine scale-out; on real hosts start {@link Member} with your own tooling.
+ *
+ * <pre>{@code
+ * try (MemberProcess first = MemberProcess.start("demo", List.of(), classPath, List.of("-Xmx256m"));
+ *      MemberProcess second = MemberProcess.start("demo", List.of(first.address()), classPath, List.of("-Xmx256m"));
+ *      HazelcastPool pool = HazelcastPool.builder().clusterName("demo").addresses(first.address()).build()) {
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safety: thread-safe. A daemon thread copies the member's stdout to this JVM's; its stderr is inherited.
+ */
+public final class MemberProcess implements AutoCloseable {
+    private static final String READY = "procpool member ready at ";
+    private static final long START_TIMEOUT_SECONDS = 60;
+    private static final long STOP_GRACE_SECONDS = 10;
+
+    private final Process process;
+    private final String address;
+
+    private MemberProcess(Process process, String address) {
+        this.process = process;
+        this.address = address;
+    }
+
+    /**
+     * Starts a member on 127.0.0.1 (the first free port from 5701) and waits until it has joined its cluster.
+     *
+     * @param cluster    the cluster name
+     * @param join       addresses ({@code host:port}) of running members to join; empty for the first member
+     * @param classPath  the member's class path: procpool, Hazelcast and the tasks' classes
+     * @param jvmOptions options for the member's JVM, such as {@code -Xmx256m}
+     * @throws PoolException the member did not start (with the reason it gave)
+     */
+    public static MemberProcess start(String cluster, List<String> join, List<String> classPath,
+                                      List<String> jvmOptions) {
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, classPath), Member.class.getName(),
+                "--cluster", cluster, "--stop-on-stdin-eof"));
+        for (String member : join) {
+            command.addAll(List.of("--member", member));
+        }
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        } catch (IOException e) {
+            throw new PoolException("could not start a member: " + String.join(" ", command), e);
+        }
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        Thread pump = new Thread(() -> pumpStdout(process, ready), "member-" + process.pid() + "-stdout");
+        pump.setDaemon(true);
+        pump.start();
+        try {
+            return new MemberProcess(process, ready.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        } catch (TimeoutException | ExecutionException e) {
+            process.destroyForcibly();
+            throw new PoolException("the member (pid " + process.pid() + ") did not say it was ready within "
+                    + START_TIMEOUT_SECONDS + " s; command line: " + String.join(" ", command), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new PoolException("interrupted while starting a member", e);
+        }
+    }
+
+    /** Completes {@code ready} with the member's address from its ready line, and copies every other line. */
+    private static void pumpStdout(Process process, CompletableFuture<String> ready) {
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (!ready.isDone() && line.startsWith(READY)) {
+                    ready.complete(line.substring(READY.length(), line.indexOf(' ', READY.length())));
+                } else {
+                    System.out.println(line);
+                }
+            }
+            ready.completeExceptionally(new IllegalStateException("the member exited with code "
+                    + process.waitFor() + " before it was ready"));
+        } catch (IOException e) {
+            ready.completeExceptionally(new UncheckedIOException(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ready.completeExceptionally(e);
+        }
+    }
+
+    /** @return where the member listens, {@code host:port}, for clients and other members */
+    public String address() {
+        return address;
+    }
+
+    /** @return the member JVM's process id */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** @return whether the member's JVM still runs */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Kills the member's JVM at once (SIGKILL), as a crash would, and waits until it has gone. */
+    public void kill() {
+        process.destroyForcibly();
+        awaitExit(STOP_GRACE_SECONDS);
+    }
+
+    /**
+     * Stops the member: closes its standard input, so it shuts down (handing its partitions to the others), then kills
+     * it if it has not exited within a grace period. Idempotent.
+     */
+    @Override
+    public void close() {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            // the pipe is already broken: the member is gone or going
+        }
+        if (!awaitExit(STOP_GRACE_SECONDS)) {
+            kill();
+        }
+    }
+
+    private boolean awaitExit(long seconds) {
+        try {
+            return process.waitFor(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MemberProcess[" + address + ", pid " + process.pid() + "]";
+    }
+}

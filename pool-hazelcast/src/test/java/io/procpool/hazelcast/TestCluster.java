@@ -1,0 +1,46 @@
+package io.procpool.hazelcast;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A two-member cluster for one test class: member JVMs on 127.0.0.1, started one after the other (the second joins
+ * the first), with this JVM's class path so they load the tests' tasks, and a cluster name no other run shares.
+ *
+ * <p>Thread-safety: start and close it on the test class's thread.
+ */
+final class TestCluster implements AutoCloseable {
+    private static final List<String> MEMBER_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC",
+            "-Dhazelcast.wait.seconds.before.join=0");
+
+    final String name = "procpool-test-" + UUID.randomUUID();
+    final List<MemberProcess> members = new ArrayList<>();
+
+    static TestCluster start() {
+        TestCluster cluster = new TestCluster();
+        try {
+            List<String> classPath = Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator));
+            MemberProcess first = MemberProcess.start(cluster.name, List.of(), classPath, MEMBER_JVM);
+            cluster.members.add(first);
+            cluster.members.add(MemberProcess.start(cluster.name, List.of(first.address()), classPath, MEMBER_JVM));
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    /** A pool with its own client on this cluster. */
+    HazelcastPool.Builder poolBuilder() {
+        return HazelcastPool.builder().clusterName(name).addresses(members.stream().map(MemberProcess::address)
+                .toList());
+    }
+
+    @Override
+    public void close() {
+        members.forEach(MemberProcess::close);
+    }
+}
