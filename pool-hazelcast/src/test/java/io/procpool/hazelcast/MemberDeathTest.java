@@ -1,0 +1,128 @@
+package io.procpool.hazelcast;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A member SIGKILLed while it runs tasks: with failover the survivor completes every task and the call returns whole;
+ * without failover the lost task fails with {@link MemberLostException} instead of hanging. The tests run in order on
+ * one cluster: the first kills one of its two members, the second kills the last.
+ *
+ * <p>Threading: JUnit's; tasks leave a marker file per start ({@code start-<item>-<pid>}) so the test knows which
+ * member runs what without waiting on time.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MemberDeathTest {
+    /** A hang guard, never a timing assertion. */
+    private static final Duration HANG_GUARD = Duration.ofSeconds(90);
+
+    @TempDir
+    static Path markers;
+    private static TestCluster cluster;
+
+    /** What one task reports: its item and the member JVM that ran it. */
+    record Run(int item, long pid) {
+    }
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = TestCluster.start();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        cluster.close();
+    }
+
+    /** Marks its start, works for {@code millis} (simulated work, not a wait for a condition), reports who ran it. */
+    static Run work(String markerDirectory, int item, long millis) throws IOException, InterruptedException {
+        long pid = ProcessHandle.current().pid();
+        Files.writeString(Paths.get(markerDirectory, "start-" + item + "-" + pid + "-" + System.nanoTime()), "");
+        TimeUnit.MILLISECONDS.sleep(millis);
+        return new Run(item, pid);
+    }
+
+    /** The pids of the members that have started {@code item} (or any item, for -1), per the marker files. */
+    private static Set<Long> startedBy(String prefix) throws IOException {
+        try (Stream<Path> files = Files.list(markers)) {
+            return files.map(path -> path.getFileName().toString()).filter(name -> name.startsWith(prefix))
+                    .map(name -> Long.parseLong(name.split("-")[2])).collect(Collectors.toSet());
+        }
+    }
+
+    private static Optional<MemberProcess> memberWithPid(long pid) {
+        return cluster.members.stream().filter(member -> member.pid() == pid).findFirst();
+    }
+
+    @Test
+    @Order(1)
+    void withFailoverTheSurvivorCompletesEveryTaskOfAMemberKilledMidMap() throws Exception {
+        String directory = markers.toString();
+        List<Integer> items = IntStream.range(0, 40).boxed().toList();
+        try (HazelcastPool pool = cluster.poolBuilder().build()) {
+            CompletableFuture<List<Run>> runs = pool.mapAsync(item -> work(directory, item, 150), items, 1);
+            await().atMost(HANG_GUARD).until(() -> !startedBy("start-").isEmpty());
+            MemberProcess victim = memberWithPid(startedBy("start-").iterator().next()).orElseThrow();
+            MemberProcess survivor = cluster.members.stream().filter(member -> member != victim).findFirst()
+                    .orElseThrow();
+            victim.kill();
+
+            List<Run> results = runs.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(items, results.stream().map(Run::item).toList(), "every task answered once, in order");
+            assertTrue(results.stream().allMatch(run -> run.pid() == victim.pid() || run.pid() == survivor.pid()),
+                    results::toString);
+            long rerun = 0;
+            for (Run run : results) {
+                if (run.pid() == survivor.pid() && startedBy("start-" + run.item() + "-").contains(victim.pid())) {
+                    rerun++;
+                }
+            }
+            assertTrue(rerun > 0, () -> "no task the victim had started was completed by the survivor: " + results);
+            cluster.members.remove(victim);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void withoutFailoverATaskOfAKilledMemberFailsWithMemberLostException() throws Exception {
+        String directory = markers.toString();
+        try (HazelcastPool pool = cluster.poolBuilder().failover(false).connectTimeout(Duration.ofSeconds(5))
+                .build()) {
+            CompletableFuture<Run> run = pool.applyAsync(item -> work(directory, item, 60_000), 1_000);
+            await().atMost(HANG_GUARD).until(() -> !startedBy("start-1000-").isEmpty());
+            MemberProcess runner = memberWithPid(startedBy("start-1000-").iterator().next()).orElseThrow();
+            runner.kill();
+
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> run.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS));
+            MemberLostException lost = assertInstanceOf(MemberLostException.class, e.getCause());
+            assertTrue(lost.getMessage().contains("was lost"), lost::getMessage);
+            assertTrue(lost.exitCode().isEmpty());
+        }
+    }
+}
