@@ -12,7 +12,7 @@ import java.util.List;
  */
 public final class Examples {
     /** The one run when no name is given. */
-    private static final String MAIN_DEMO = "speedup";
+    private static final String MAIN_DEMO = "digest";
     /** The exit code for a command line that names no example. */
     private static final int USAGE = 2;
 
@@ -26,8 +26,11 @@ public final class Examples {
     }
 
     private static final List<Example> EXAMPLES = List.of(
-            new Example(MAIN_DEMO, "the main demo: primes counted serially and on a ProcessPool, and the speedup",
-                    Speedup::main),
+            new Example(MAIN_DEMO, "the main demo: SHA-256 of every file under a tree (default: java.home), "
+                    + "serially and on a ProcessPool, with a progress bar; [dir]", Digest::main),
+            new Example("wordcount", "word counts over the text files of a tree with imapUnordered and a merge; "
+                    + "[dir]", WordCount::main),
+            new Example("speedup", "primes counted serially and on a ProcessPool, and the speedup", Speedup::main),
             new Example("spawn", "five processes with target worker print Worker", Spawn::main),
             new Example("args", "each of five processes prints the number it was given", Args::main),
             new Example("import-target", "the target is a method of another class", ImportTarget::main),
@@ -47,6 +50,12 @@ public final class Examples {
     private Examples() {
     }
 
+    /**
+     * Runs the example named by the first argument, with the remaining arguments.
+     *
+     * @param args {@code list}, or an example's name and its arguments; none runs the main demo
+     * @throws Exception whatever the example throws
+     */
     public static void main(String[] args) throws Exception {
         String name = args.length == 0 ? MAIN_DEMO : args[0];
         String[] exampleArgs = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
@@ -62,7 +71,7 @@ public final class Examples {
                 return;
             }
         }
-        System.err.println("no example named '" + name + "'. Usage: java -jar pool-examples.jar [list | <name>]; "
+        System.err.println("no example named '" + name + "'. Usage: java -jar pool-examples.jar [list | <name> [args]]; "
                 + "with no argument it runs the main demo, '" + MAIN_DEMO + "'.");
         System.exit(USAGE);
     }

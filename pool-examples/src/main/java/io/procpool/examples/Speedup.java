@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The main demo, a CPU-bound batch job: count the primes below a limit by trial division, once serially in this JVM
+ * A CPU-bound batch job: count the primes below a limit by trial division, once serially in this JVM
  * and once split into ranges over a {@link ProcessPool} with one worker per core, and print both times and the
  * speedup. The pool's start-up is timed apart: a pool is started once and then reused.
  *

@@ -5,16 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -78,7 +84,7 @@ class ExamplesTest {
     @Test
     void listNamesEveryExample() throws Exception {
         List<String> names = runOk("list").stdout().stream().map(line -> line.split(" ")[0]).toList();
-        assertEquals(List.of("speedup", "spawn", "args", "import-target", "names", "daemon", "join", "join-timeout",
+        assertEquals(List.of("digest", "wordcount", "speedup", "spawn", "args", "import-target", "names", "daemon", "join", "join-timeout",
                 "terminate", "exitcodes", "logging", "logger-level", "subclass", "pool-traceback"), names);
     }
 
@@ -90,8 +96,72 @@ class ExamplesTest {
     }
 
     @Test
-    void noArgumentRunsTheMainDemo() throws Exception {
-        List<String> lines = runOk().stdout();
+    void noArgumentDigestsTheJdkWithAProgressBar() throws Exception {
+        Run run = runOk();
+        List<String> lines = run.stdout();
+        String javaHome = Paths.get(System.getProperty("java.home")).toAbsolutePath().toString();
+        Matcher header = Pattern.compile("SHA-256 of ([0-9,]+) files \\([0-9,.]+ MB\\) under (.+), serially and on a "
+                + "pool of \\d+ workers").matcher(lines.get(0));
+        assertTrue(header.matches(), lines::toString);
+        assertEquals(javaHome, header.group(2));
+        String files = header.group(1);
+        assertTrue(lines.get(1).matches("serial: +[0-9,]+ ms +[0-9,.]+ MB/s"), lines::toString);
+        assertTrue(lines.get(2).matches("pool: +[0-9,]+ ms +[0-9,.]+ MB/s {2}\\(starting and warming up the \\d+ "
+                + "workers took [0-9,]+ ms more\\)"), lines::toString);
+        assertTrue(lines.get(3).matches("speedup: +[0-9]+\\.[0-9]{2}x"), lines::toString);
+        assertEquals("digests:  " + files + " of " + files + " agree", lines.get(4));
+        assertEquals("largest files:", lines.get(5));
+        assertEquals(11, lines.size(), lines::toString);
+        assertTrue(lines.get(6).endsWith("  lib" + File.separator + "modules"), lines::toString); // the JDK's largest
+        List<String> bars = run.stderr().stream().filter(line -> line.contains(" files/s")).toList();
+        assertTrue(bars.get(bars.size() - 1).matches("\\[#{20}] 100%  " + files + "/" + files
+                + " files  [0-9,]+ files/s  done in \\d+:\\d\\d"), run::toString);
+    }
+
+    @Test
+    void digestOfAGivenTreeListsTheLargestFilesWithTheirDigests() throws Exception {
+        Path tree = Files.createDirectories(directory.resolve("tree"));
+        Files.createDirectories(tree.resolve("sub"));
+        List<String> names = List.of("a.bin", "sub/b.bin", "c.bin", "sub/d.bin", "e.bin", "f.bin");
+        for (int i = 0; i < names.size(); i++) {
+            byte[] content = new byte[(i + 1) * 100_000];
+            Arrays.fill(content, (byte) i);
+            Files.write(tree.resolve(names.get(i)), content);
+        }
+        List<String> lines = runOk("digest", tree.toString()).stdout();
+        assertTrue(lines.get(0).startsWith("SHA-256 of 6 files (2.0 MB) under " + tree.toAbsolutePath()), lines::toString);
+        assertEquals("digests:  6 of 6 agree", lines.get(4));
+        List<String> expected = new ArrayList<>();
+        for (int i = names.size() - 1; i >= 1; i--) {
+            byte[] content = Files.readAllBytes(tree.resolve(names.get(i)));
+            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+            expected.add(String.format(Locale.ROOT, "  %,10.1f MB  %s  %s", content.length / (1024.0 * 1024.0),
+                    sha.substring(0, 16), Paths.get(names.get(i))));
+        }
+        assertEquals(expected, lines.subList(6, 11));
+    }
+
+    @Test
+    void wordcountMergesTheCountsOfTheTextFilesAndSkipsBinaries() throws Exception {
+        Path tree = Files.createDirectories(directory.resolve("words"));
+        Files.createDirectories(tree.resolve("sub"));
+        Files.writeString(tree.resolve("a.txt"), "The cat, the dog.\n");
+        Files.writeString(tree.resolve("sub/b.md"), "the END; Zoë's cat\n");
+        Files.write(tree.resolve("c.bin"), new byte[] {'z', 'e', 'b', 'r', 'a', 0, 1, 2});
+        Run run = runOk("wordcount", tree.toString());
+        List<String> lines = run.stdout();
+        assertEquals("Counting words in the text files among 3 files under " + tree.toAbsolutePath()
+                + " on a pool of " + Runtime.getRuntime().availableProcessors() + " workers", lines.get(0));
+        assertTrue(lines.get(1).matches("words: +9 \\(6 distinct\\) in 2 text files, [0-9,]+ ms with the pool's start"),
+                lines::toString);
+        assertEquals(List.of("top words:", "           3  the", "           2  cat", "           1  dog",
+                "           1  end", "           1  s", "           1  zoë"), lines.subList(2, lines.size()));
+        assertTrue(run.stderr().stream().anyMatch(line -> line.contains("100%  3/3 files")), run::toString);
+    }
+
+    @Test
+    void speedupCountsThePrimesSeriallyAndOnThePool() throws Exception {
+        List<String> lines = runOk("speedup").stdout();
         assertEquals(4, lines.size(), lines::toString);
         assertTrue(lines.get(0).startsWith("Counting the primes below 6,000,000 in 48 ranges"), lines::toString);
         assertTrue(lines.get(1).matches("serial: +[0-9,]+ ms {2}\\(412,849 primes\\)"), lines::toString);
