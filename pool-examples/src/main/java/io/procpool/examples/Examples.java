@@ -45,7 +45,9 @@ public final class Examples {
             new Example("logger-level", "procpool's loggers at INFO: no lifecycle lines", LoggerLevel::main),
             new Example("subclass", "a subclass of JvmProcess overrides run()", Subclass::main),
             new Example("pool-traceback", "a task fails in a pool worker: the trace shows the worker's line",
-                    PoolTraceback::main));
+                    PoolTraceback::main),
+            new Example("cluster", "the primes counted on a Hazelcast cluster of 2 member JVMs and on a ProcessPool",
+                    Cluster::main));
 
     private Examples() {
     }

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Threading: the main thread only; the ranges are counted in the pool's workers.
  */
 public final class Speedup {
-    private static final long LIMIT = 6_000_000;
-    private static final int RANGES = 48;
+    static final long LIMIT = 6_000_000;
+    static final int RANGES = 48;
 
     private Speedup() {
     }
@@ -45,11 +45,17 @@ public final class Speedup {
         return true;
     }
 
-    public static void main(String[] args) {
+    /** The numbers below {@link #LIMIT} in {@link #RANGES} ranges of equal length. */
+    static List<Range> ranges() {
         List<Range> ranges = new ArrayList<>();
         for (int i = 0; i < RANGES; i++) {
             ranges.add(new Range(LIMIT * i / RANGES, LIMIT * (i + 1) / RANGES));
         }
+        return ranges;
+    }
+
+    public static void main(String[] args) {
+        List<Range> ranges = ranges();
         int workers = Runtime.getRuntime().availableProcessors();
         System.out.printf("Counting the primes below %,d in %d ranges, serially and on a pool of %d workers%n",
                 LIMIT, RANGES, workers);
@@ -71,7 +77,7 @@ public final class Speedup {
         }
     }
 
-    private static long millis(long nanos) {
+    static long millis(long nanos) {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 }

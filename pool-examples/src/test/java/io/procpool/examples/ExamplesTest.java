@@ -85,7 +85,8 @@ class ExamplesTest {
     void listNamesEveryExample() throws Exception {
         List<String> names = runOk("list").stdout().stream().map(line -> line.split(" ")[0]).toList();
         assertEquals(List.of("digest", "wordcount", "speedup", "spawn", "args", "import-target", "names", "daemon", "join", "join-timeout",
-                "terminate", "exitcodes", "logging", "logger-level", "subclass", "pool-traceback"), names);
+                "terminate", "exitcodes", "logging", "logger-level", "subclass", "pool-traceback",
+                "cluster"), names);
     }
 
     @Test
@@ -289,6 +290,18 @@ class ExamplesTest {
     void subclass() throws Exception {
         assertEquals(IntStream.rangeClosed(1, 5).mapToObj(i -> "In Worker-" + i).toList(),
                 sorted(runOk("subclass").stdout()));
+    }
+
+    @Test
+    void clusterCountsThePrimesOnTheClusterAndOnALocalPool() throws Exception {
+        List<String> lines = runOk("cluster").stdout();
+        assertEquals(3, lines.size(), lines::toString);
+        assertTrue(lines.get(0).startsWith("Counting the primes below 6,000,000 in 48 ranges on a cluster of 2 "
+                + "members and on a pool of"), lines::toString);
+        assertTrue(lines.get(1).matches("cluster: +[0-9,]+ ms {2}\\(412,849 primes; starting the 2 members took "
+                + "[0-9,]+ ms more\\)"), lines::toString);
+        assertTrue(lines.get(2).matches("local pool: +[0-9,]+ ms {2}\\(412,849 primes; starting the \\d+ workers "
+                + "took [0-9,]+ ms more\\)"), lines::toString);
     }
 
     @Test

@@ -33,6 +33,13 @@ public final class MemberProcess implements AutoCloseable {
     private static final String READY = "procpool member ready at ";
     private static final long START_TIMEOUT_SECONDS = 60;
     private static final long STOP_GRACE_SECONDS = 10;
+    /** The access to JDK internals Hazelcast asks for on Java 9+ (else it warns and runs slower paths). */
+    private static final List<String> HAZELCAST_JDK_ACCESS = List.of("--add-modules", "java.se",
+            "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+            "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
 
     private final Process process;
     private final String address;
@@ -48,13 +55,15 @@ public final class MemberProcess implements AutoCloseable {
      * @param cluster    the cluster name
      * @param join       addresses ({@code host:port}) of running members to join; empty for the first member
      * @param classPath  the member's class path: procpool, Hazelcast and the tasks' classes
-     * @param jvmOptions options for the member's JVM, such as {@code -Xmx256m}
+     * @param jvmOptions options for the member's JVM, such as {@code -Xmx256m}, after the {@code --add-opens} options
+     *                   Hazelcast asks for
      * @throws PoolException the member did not start (with the reason it gave)
      */
     public static MemberProcess start(String cluster, List<String> join, List<String> classPath,
                                       List<String> jvmOptions) {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(HAZELCAST_JDK_ACCESS);
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, classPath), Member.class.getName(),
                 "--cluster", cluster, "--stop-on-stdin-eof"));
