@@ -1,0 +1,29 @@
+/**
+ * procpool's public API ({@link io.procpool.ProcessPool}, {@link io.procpool.JvmProcess} and their types) and, for
+ * procpool's own modules only, the wire protocol, the codec and the parent side of the pool.
+ *
+ * <p>On the module path a module whose tasks travel to workers must open their packages to Kryo, which encodes
+ * lambdas and user objects reflectively: {@code opens com.example.tasks to com.esotericsoftware.kryo;}. The workers
+ * themselves run on a class path built from this JVM's module path, so they need nothing.
+ */
+@SuppressWarnings("module") // io.procpool.hazelcast need not be present
+module io.procpool.core {
+    requires com.esotericsoftware.kryo;
+    requires com.esotericsoftware.minlog;
+    requires com.google.common;
+    requires org.objenesis;
+    requires org.slf4j;
+    // Objenesis creates objects without calling a constructor through sun.reflect.ReflectionFactory.
+    requires jdk.unsupported;
+
+    exports io.procpool;
+    exports io.procpool.internal.protocol to io.procpool.worker, io.procpool.hazelcast;
+    exports io.procpool.internal.codec to io.procpool.worker, io.procpool.hazelcast;
+    exports io.procpool.internal.process to io.procpool.worker, io.procpool.hazelcast;
+    exports io.procpool.internal.pool to io.procpool.hazelcast;
+
+    // Kryo encodes procpool's own records and the JvmProcess fields a subclass inherits reflectively.
+    opens io.procpool to com.esotericsoftware.kryo;
+    opens io.procpool.internal.protocol to com.esotericsoftware.kryo;
+    opens io.procpool.internal.pool to com.esotericsoftware.kryo;
+}
