@@ -52,12 +52,21 @@ public class JvmProcess {
     /** The parent's handle on the running child: {@code null} until started, and never sent to the child. */
     private transient volatile ProcessChild child;
 
-    /** A process that runs {@code target}, named {@code JvmProcess-<n>}. */
+    /**
+     * A process that runs {@code target}, named {@code JvmProcess-<n>}.
+     *
+     * @param target what the child runs; it travels to the child with Kryo
+     */
     public JvmProcess(TaskRunnable target) {
         this(null, Objects.requireNonNull(target, "target"), true);
     }
 
-    /** A process named {@code name} that runs {@code target}. */
+    /**
+     * A process named {@code name} that runs {@code target}.
+     *
+     * @param name   the process name
+     * @param target what the child runs; it travels to the child with Kryo
+     */
     public JvmProcess(String name, TaskRunnable target) {
         this(Objects.requireNonNull(name, "name"), Objects.requireNonNull(target, "target"), true);
     }
@@ -67,7 +76,11 @@ public class JvmProcess {
         this(null, null, true);
     }
 
-    /** For a subclass that overrides {@link #run()}, named {@code name}. */
+    /**
+     * For a subclass that overrides {@link #run()}, named {@code name}.
+     *
+     * @param name the process name
+     */
     protected JvmProcess(String name) {
         this(Objects.requireNonNull(name, "name"), null, true);
     }
@@ -82,6 +95,8 @@ public class JvmProcess {
      * The process this code runs in: in a {@code JvmProcess} child its own {@code JvmProcess} (its name, pid and
      * daemon flag; for a subclass, the very instance that travelled); in a pool worker one named after the worker;
      * elsewhere one named {@code MainProcess}.
+     *
+     * @return the current process
      */
     public static JvmProcess current() {
         JvmProcess self = CurrentProcess.get();
@@ -91,6 +106,8 @@ public class JvmProcess {
     /**
      * What the child runs: the target given to the constructor. A subclass overrides it; it runs in the child, on the
      * child's main thread. An exception it throws ends the child with exit code 1.
+     *
+     * @throws Exception any failure; it ends the child with exit code 1
      */
     public void run() throws Exception {
         if (target != null) {
@@ -117,6 +134,7 @@ public class JvmProcess {
      * Waits until the child has ended and everything it printed has been forwarded.
      *
      * @throws IllegalStateException it was not started (or it is the process this code runs in)
+     * @throws InterruptedException  interrupted while waiting
      */
     public void join() throws InterruptedException {
         startedChild("join").awaitExit();
@@ -125,8 +143,10 @@ public class JvmProcess {
     /**
      * Waits at most {@code timeout} for the child to end.
      *
+     * @param timeout how long to wait at most
      * @return whether it has ended
      * @throws IllegalStateException it was not started (or it is the process this code runs in)
+     * @throws InterruptedException  interrupted while waiting
      */
     public boolean join(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
@@ -178,15 +198,21 @@ public class JvmProcess {
         return started == null || isThisJvm() ? OptionalInt.empty() : started.exitCode();
     }
 
+    /** @return the process name */
     public String getName() {
         return name;
     }
 
-    /** Renames the process; a child already started keeps the name it started with. */
+    /**
+     * Renames the process; a child already started keeps the name it started with.
+     *
+     * @param name the new name
+     */
     public void setName(String name) {
         this.name = Objects.requireNonNull(name, "name");
     }
 
+    /** @return whether the process is a daemon (killed when this JVM exits) */
     public boolean isDaemon() {
         return daemon;
     }
@@ -194,6 +220,7 @@ public class JvmProcess {
     /**
      * Marks the process as a daemon (killed when this JVM exits) or not (this JVM waits for it); default not.
      *
+     * @param daemon whether it is a daemon
      * @throws IllegalStateException it was already started
      */
     public synchronized void setDaemon(boolean daemon) {

@@ -28,6 +28,11 @@ public interface Pool extends AutoCloseable {
      * Applies {@code fn} to every item in the workers and returns the results in input order (Python's {@code map}).
      * The chunk size is chosen automatically.
      *
+     * @param <T> the argument type
+     * @param <R> the result type
+     * @param fn the function, run in the workers
+     * @param items the arguments
+     * @return the results in input order
      * @throws PoolException the first failure in input order
      */
     default <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items) {
@@ -36,16 +41,40 @@ public interface Pool extends AutoCloseable {
 
     /**
      * As {@link #map(TaskFunction, Iterable)}, sending the items in chunks of {@code chunkSize} ({@code 0}: automatic).
+     *
+     * @param <T> the argument type
+     * @param <R> the result type
+     * @param fn the function, run in the workers
+     * @param items the arguments
+     * @param chunkSize items per task; {@link #AUTO_CHUNK_SIZE} lets the pool choose
+     * @return the results in input order
      */
     <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunkSize);
 
-    /** As {@link #map(TaskFunction, Iterable)}, without blocking (Python's {@code map_async}). */
+    /**
+     * As {@link #map(TaskFunction, Iterable)}, without blocking (Python's {@code map_async}).
+     *
+     * @param <T> the argument type
+     * @param <R> the result type
+     * @param fn the function, run in the workers
+     * @param items the arguments
+     * @return a future of the results in input order
+     */
     default <T, R> CompletableFuture<List<R>> mapAsync(TaskFunction<? super T, ? extends R> fn,
                                                       Iterable<? extends T> items) {
         return mapAsync(fn, items, AUTO_CHUNK_SIZE);
     }
 
-    /** As {@link #map(TaskFunction, Iterable, int)}, without blocking. */
+    /**
+     * As {@link #map(TaskFunction, Iterable, int)}, without blocking.
+     *
+     * @param <T> the argument type
+     * @param <R> the result type
+     * @param fn the function, run in the workers
+     * @param items the arguments
+     * @param chunkSize items per task; {@link #AUTO_CHUNK_SIZE} lets the pool choose
+     * @return a future of the results in input order
+     */
     <T, R> CompletableFuture<List<R>> mapAsync(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
                                                int chunkSize);
 
@@ -53,36 +82,102 @@ public interface Pool extends AutoCloseable {
      * A lazy stream of {@code fn} applied to each item, in input order (Python's {@code imap}). The input is read only
      * as far as the consumer has taken results plus a bounded window, so an infinite input works in bounded memory.
      * Closing the stream stops the work. A failure is thrown when the consumer reaches the failed item.
+     *
+     * @param <T> the argument type
+     * @param <R> the result type
+     * @param fn the function, run in the workers
+     * @param items the arguments
+     * @return the results, lazily, in input order
      */
     default <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items) {
         return imap(fn, items, AUTO_CHUNK_SIZE);
     }
 
-    /** As {@link #imap(TaskFunction, Iterable)} with a chunk size ({@code 0}: automatic, adapted to task time). */
+    /**
+     * As {@link #imap(TaskFunction, Iterable)} with a chunk size ({@code 0}: automatic, adapted to task time).
+     *
+     * @param <T> the argument type
+     * @param <R> the result type
+     * @param fn the function, run in the workers
+     * @param items the arguments
+     * @param chunkSize items per task; {@link #AUTO_CHUNK_SIZE} lets the pool choose
+     * @return the results, lazily, in input order
+     */
     <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunkSize);
 
-    /** As {@link #imap(TaskFunction, Iterable)} over a stream, which is read lazily and closed with the result. */
+    /**
+     * As {@link #imap(TaskFunction, Iterable)} over a stream, which is read lazily and closed with the result.
+     *
+     * @param <T> the argument type
+     * @param <R> the result type
+     * @param fn the function, run in the workers
+     * @param items the arguments
+     * @return the results, lazily, in input order
+     */
     default <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items) {
         return imap(fn, items, AUTO_CHUNK_SIZE);
     }
 
-    /** As {@link #imap(TaskFunction, Stream)} with a chunk size ({@code 0}: automatic). */
+    /**
+     * As {@link #imap(TaskFunction, Stream)} with a chunk size ({@code 0}: automatic).
+     *
+     * @param <T> the argument type
+     * @param <R> the result type
+     * @param fn the function, run in the workers
+     * @param items the arguments
+     * @param chunkSize items per task; {@link #AUTO_CHUNK_SIZE} lets the pool choose
+     * @return the results, lazily, in input order
+     */
     <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items, int chunkSize);
 
-    /** As {@link #imap(TaskFunction, Iterable)}, but results come as they complete (Python's {@code imap_unordered}). */
+    /**
+     * As {@link #imap(TaskFunction, Iterable)}, but results come as they complete (Python's {@code imap_unordered}).
+     *
+     * @param <T> the argument type
+     * @param <R> the result type
+     * @param fn the function, run in the workers
+     * @param items the arguments
+     * @return the results, lazily, as they complete
+     */
     default <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items) {
         return imapUnordered(fn, items, AUTO_CHUNK_SIZE);
     }
 
-    /** As {@link #imapUnordered(TaskFunction, Iterable)} with a chunk size ({@code 0}: automatic). */
+    /**
+     * As {@link #imapUnordered(TaskFunction, Iterable)} with a chunk size ({@code 0}: automatic).
+     *
+     * @param <T> the argument type
+     * @param <R> the result type
+     * @param fn the function, run in the workers
+     * @param items the arguments
+     * @param chunkSize items per task; {@link #AUTO_CHUNK_SIZE} lets the pool choose
+     * @return the results, lazily, as they complete
+     */
     <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunkSize);
 
-    /** As {@link #imapUnordered(TaskFunction, Iterable)} over a stream. */
+    /**
+     * As {@link #imapUnordered(TaskFunction, Iterable)} over a stream.
+     *
+     * @param <T> the argument type
+     * @param <R> the result type
+     * @param fn the function, run in the workers
+     * @param items the arguments
+     * @return the results, lazily, as they complete
+     */
     default <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items) {
         return imapUnordered(fn, items, AUTO_CHUNK_SIZE);
     }
 
-    /** As {@link #imapUnordered(TaskFunction, Stream)} with a chunk size ({@code 0}: automatic). */
+    /**
+     * As {@link #imapUnordered(TaskFunction, Stream)} with a chunk size ({@code 0}: automatic).
+     *
+     * @param <T> the argument type
+     * @param <R> the result type
+     * @param fn the function, run in the workers
+     * @param items the arguments
+     * @param chunkSize items per task; {@link #AUTO_CHUNK_SIZE} lets the pool choose
+     * @return the results, lazily, as they complete
+     */
     <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items, int chunkSize);
 
     /**
@@ -149,6 +244,12 @@ public interface Pool extends AutoCloseable {
     /**
      * Applies {@code fn} to each pair's key and value, results in input order (Python's {@code starmap}).
      *
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <R> the result type
+     * @param fn the function, run in the workers
+     * @param pairs the argument pairs
+     * @return the results in input order
      * @throws PoolException the first failure in input order
      */
     default <A, B, R> List<R> starmap(TaskBiFunction<? super A, ? super B, ? extends R> fn,
@@ -156,13 +257,26 @@ public interface Pool extends AutoCloseable {
         return starmap(fn, pairs, AUTO_CHUNK_SIZE);
     }
 
-    /** As {@link #starmap(TaskBiFunction, Iterable)} with a chunk size ({@code 0}: automatic). */
+    /**
+     * As {@link #starmap(TaskBiFunction, Iterable)} with a chunk size ({@code 0}: automatic).
+     *
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <R> the result type
+     * @param fn the function, run in the workers
+     * @param pairs the argument pairs
+     * @param chunkSize items per task; {@link #AUTO_CHUNK_SIZE} lets the pool choose
+     * @return the results in input order
+     */
     <A, B, R> List<R> starmap(TaskBiFunction<? super A, ? super B, ? extends R> fn,
                               Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunkSize);
 
     /**
      * Runs one task in a worker and waits for its result (Python's {@code apply}).
      *
+     * @param <R> the result type
+     * @param task the task, run in a worker
+     * @return the task's result
      * @throws PoolException the task's failure
      */
     <R> R apply(TaskCallable<? extends R> task);
@@ -170,10 +284,22 @@ public interface Pool extends AutoCloseable {
     /**
      * Runs one task in a worker (Python's {@code apply_async}). Use {@link CompletableFuture}'s own callbacks.
      * {@code cancel} stops the task; its worker is replaced if the task was already running.
+     *
+     * @param <R> the result type
+     * @param task the task, run in a worker
+     * @return a future of the task's result
      */
     <R> CompletableFuture<R> applyAsync(TaskCallable<? extends R> task);
 
-    /** Runs {@code fn(arg)} in a worker. */
+    /**
+     * Runs {@code fn(arg)} in a worker.
+     *
+     * @param <T> the argument type
+     * @param <R> the result type
+     * @param fn the function, run in the workers
+     * @param arg the argument
+     * @return a future of the task's result
+     */
     <T, R> CompletableFuture<R> applyAsync(TaskFunction<? super T, ? extends R> fn, T arg);
 
     /**

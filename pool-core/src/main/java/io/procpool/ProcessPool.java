@@ -53,6 +53,8 @@ public final class ProcessPool implements Pool {
     /**
      * Starts a pool of {@code workers} worker JVMs with default settings and waits until all are ready.
      *
+     * @param workers how many worker JVMs
+     * @return the started pool; close it when done
      * @throws IllegalArgumentException {@code workers} is not positive
      * @throws PoolException            a worker could not start
      */
@@ -200,25 +202,45 @@ public final class ProcessPool implements Pool {
         private Builder() {
         }
 
-        /** How many worker JVMs; default {@code Runtime.availableProcessors()}. */
+        /**
+         * How many worker JVMs; default {@code Runtime.availableProcessors()}.
+         *
+         * @param workers at least 1
+         * @return this builder
+         */
         public Builder workers(int workers) {
             this.workers = workers;
             return this;
         }
 
-        /** The pool's name; workers are named {@code <name>-worker-<n>}. Default {@code pool-<n>}. */
+        /**
+         * The pool's name; workers are named {@code <name>-worker-<n>}. Default {@code pool-<n>}.
+         *
+         * @param name not blank
+         * @return this builder
+         */
         public Builder name(String name) {
             this.name = name;
             return this;
         }
 
-        /** Runs once in every worker, respawned ones included, before its first task. */
+        /**
+         * Runs once in every worker, respawned ones included, before its first task.
+         *
+         * @param initializer what to run; it travels to the workers with Kryo
+         * @return this builder
+         */
         public Builder initializer(TaskRunnable initializer) {
             this.initializer = initializer;
             return this;
         }
 
-        /** A worker is replaced after this many tasks (chunks); 0 means never (the default). */
+        /**
+         * A worker is replaced after this many tasks (chunks); 0 means never (the default).
+         *
+         * @param maxTasksPerWorker 0, or the number of tasks after which a worker is replaced
+         * @return this builder
+         */
         public Builder maxTasksPerWorker(long maxTasksPerWorker) {
             this.maxTasksPerWorker = maxTasksPerWorker;
             return this;
@@ -227,6 +249,9 @@ public final class ProcessPool implements Pool {
         /**
          * How long one task may run; its worker is then killed and replaced and the task fails with
          * {@link TaskTimeoutException}. A chunk of n items may run n times as long. Default: no limit.
+         *
+         * @param taskTimeout positive
+         * @return this builder
          */
         public Builder taskTimeout(Duration taskTimeout) {
             this.taskTimeout = taskTimeout;
@@ -236,12 +261,20 @@ public final class ProcessPool implements Pool {
         /**
          * Extra options for the worker JVMs, such as {@code -Xmx256m}. A {@code -Xlog} option must send its output to
          * stderr or a file: the workers' stdout carries the protocol.
+         *
+         * @param options the options, added after any given before
+         * @return this builder
          */
         public Builder jvmOptions(String... options) {
             return jvmOptions(Arrays.asList(options));
         }
 
-        /** As {@link #jvmOptions(String...)}. */
+        /**
+         * As {@link #jvmOptions(String...)}.
+         *
+         * @param options the options, added after any given before
+         * @return this builder
+         */
         public Builder jvmOptions(List<String> options) {
             Objects.requireNonNull(options, "jvmOptions");
             this.jvmOptions.addAll(options);
@@ -252,6 +285,9 @@ public final class ProcessPool implements Pool {
          * The workers' class path; it must hold the tasks' classes, pool-core, pool-worker and their dependencies.
          * Default: this JVM's class path (plus the entries of the context class loader, for launchers that load the
          * application in a class loader of their own).
+         *
+         * @param entries jar files and directories ({@code String}s, {@code Path}s or {@code File}s)
+         * @return this builder
          */
         public Builder classPath(List<?> entries) {
             Objects.requireNonNull(entries, "classPath");
@@ -263,7 +299,12 @@ public final class ProcessPool implements Pool {
             return this;
         }
 
-        /** The Java installation that runs the workers; default: the running JVM's {@code java.home}. */
+        /**
+         * The Java installation that runs the workers; default: the running JVM's {@code java.home}.
+         *
+         * @param javaHome a directory with {@code bin/java}
+         * @return this builder
+         */
         public Builder javaHome(Path javaHome) {
             this.javaHome = javaHome;
             return this;
@@ -272,6 +313,7 @@ public final class ProcessPool implements Pool {
         /**
          * Validates the settings and starts the pool, waiting until every worker is ready.
          *
+         * @return the started pool; close it when done
          * @throws IllegalArgumentException a setting is invalid (the message names it and its value)
          * @throws PoolException            a worker could not start (with its command line and stderr)
          */

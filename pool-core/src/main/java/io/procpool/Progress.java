@@ -30,6 +30,11 @@ public record Progress(long done, long failed, OptionalLong total, Duration elap
     /**
      * Validates the components.
      *
+     * @param done     items whose result has come back
+     * @param failed   items whose task threw or could not be run
+     * @param total    how many items the call has, when known
+     * @param elapsed  time since the call started
+     * @param finished whether this is the last report of the call
      * @throws NullPointerException     {@code total} or {@code elapsed} is null
      * @throws IllegalArgumentException a count is negative
      */

@@ -11,7 +11,9 @@ package io.procpool;
 public class RemoteException extends PoolException {
     private static final long serialVersionUID = 1L;
 
+    /** The remote exception's fully qualified class name. */
     private final String remoteClassName;
+    /** The remote exception's message, possibly {@code null}. */
     private final String remoteMessage;
 
     /**

@@ -10,7 +10,9 @@ package io.procpool;
 public class TaskFailedException extends PoolException {
     private static final long serialVersionUID = 1L;
 
+    /** The worker that ran the task. */
     private final String workerName;
+    /** That worker's process id. */
     private final long workerPid;
 
     /**

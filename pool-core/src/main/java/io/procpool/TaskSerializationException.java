@@ -9,6 +9,7 @@ package io.procpool;
 public class TaskSerializationException extends PoolException {
     private static final long serialVersionUID = 1L;
 
+    /** The class that would not serialize, or {@code null} when unknown. */
     private final String failedClassName;
 
     /**

@@ -10,7 +10,9 @@ import java.time.Duration;
 public class TaskTimeoutException extends PoolException {
     private static final long serialVersionUID = 1L;
 
+    /** The worker that ran the task. */
     private final String workerName;
+    /** The time the task was allowed. */
     private final Duration timeout;
 
     /**

@@ -11,9 +11,13 @@ import java.util.OptionalInt;
 public class WorkerDiedException extends PoolException {
     private static final long serialVersionUID = 1L;
 
+    /** The worker that died. */
     private final String workerName;
+    /** Its process id. */
     private final long pid;
+    /** Its exit code in Python's convention, or {@code null} when unknown. */
     private final Integer exitCode;
+    /** The last lines it wrote on stderr. */
     private final String stderrTail;
 
     /**

@@ -17,6 +17,11 @@ public final class Args {
         System.out.println("Worker: " + num);
     }
 
+    /**
+     * Runs the example.
+     *
+     * @param args unused
+     */
     public static void main(String[] args) {
         for (int i = 0; i < 5; i++) {
             int num = i;

@@ -30,6 +30,12 @@ public final class Daemon {
         System.out.println("Exiting : " + p.getName() + " " + p.pid());
     }
 
+    /**
+     * Runs the example.
+     *
+     * @param args unused
+     * @throws InterruptedException interrupted while waiting
+     */
     public static void main(String[] args) throws InterruptedException {
         JvmProcess d = new JvmProcess("daemon", Daemon::daemon);
         d.setDaemon(true);

@@ -40,6 +40,12 @@ public final class ExitCodes {
     private record Function(String name, TaskRunnable target) {
     }
 
+    /**
+     * Runs the example.
+     *
+     * @param args unused
+     * @throws InterruptedException interrupted while waiting
+     */
     public static void main(String[] args) throws InterruptedException {
         List<Function> functions = List.of(
                 new Function("exit_error", ExitCodes::exitError),

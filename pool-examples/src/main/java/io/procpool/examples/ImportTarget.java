@@ -14,6 +14,11 @@ public final class ImportTarget {
     private ImportTarget() {
     }
 
+    /**
+     * Runs the example.
+     *
+     * @param args unused
+     */
     public static void main(String[] args) {
         for (int i = 0; i < 5; i++) {
             new JvmProcess(ImportedWorker::worker).start();

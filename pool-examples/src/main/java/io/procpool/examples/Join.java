@@ -25,6 +25,12 @@ public final class Join {
         System.out.println("Exiting : " + name);
     }
 
+    /**
+     * Runs the example.
+     *
+     * @param args unused
+     * @throws InterruptedException interrupted while waiting
+     */
     public static void main(String[] args) throws InterruptedException {
         JvmProcess d = new JvmProcess("daemon", Join::daemon);
         d.setDaemon(true);

@@ -13,6 +13,12 @@ public final class JoinTimeout {
     private JoinTimeout() {
     }
 
+    /**
+     * Runs the example.
+     *
+     * @param args unused
+     * @throws InterruptedException interrupted while waiting
+     */
     public static void main(String[] args) throws InterruptedException {
         JvmProcess d = new JvmProcess("daemon", Join::daemon);
         d.setDaemon(true);

@@ -17,6 +17,12 @@ public final class LoggerLevel {
         System.out.println("Doing some work");
     }
 
+    /**
+     * Runs the example.
+     *
+     * @param args unused
+     * @throws InterruptedException interrupted while waiting
+     */
     public static void main(String[] args) throws InterruptedException {
         System.setProperty("org.slf4j.simpleLogger.log.io.procpool", "info"); // before the first logger exists
         JvmProcess p = new JvmProcess(LoggerLevel::worker);

@@ -19,6 +19,12 @@ public final class Logging {
         System.out.println("Doing some work");
     }
 
+    /**
+     * Runs the example.
+     *
+     * @param args unused
+     * @throws InterruptedException interrupted while waiting
+     */
     public static void main(String[] args) throws InterruptedException {
         System.setProperty("org.slf4j.simpleLogger.log.io.procpool", "debug"); // before the first logger exists
         JvmProcess p = new JvmProcess(Logging::worker);

@@ -27,6 +27,11 @@ public final class Names {
         System.out.println(name + " Exiting");
     }
 
+    /**
+     * Runs the example.
+     *
+     * @param args unused
+     */
     public static void main(String[] args) {
         JvmProcess service = new JvmProcess("my_service", Names::myService);
         JvmProcess worker1 = new JvmProcess("worker 1", Names::worker);

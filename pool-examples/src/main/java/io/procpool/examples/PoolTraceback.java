@@ -25,6 +25,11 @@ public final class PoolTraceback {
         return ret;
     }
 
+    /**
+     * Runs the example.
+     *
+     * @param args unused
+     */
     public static void main(String[] args) {
         try (ProcessPool pool = ProcessPool.create(2)) {
             List<Integer> inputs = IntStream.range(0, 10).boxed().toList();

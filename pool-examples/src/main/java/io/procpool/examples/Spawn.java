@@ -17,6 +17,11 @@ public final class Spawn {
         System.out.println("Worker");
     }
 
+    /**
+     * Runs the example.
+     *
+     * @param args unused
+     */
     public static void main(String[] args) {
         for (int i = 0; i < 5; i++) {
             new JvmProcess(Spawn::worker).start();

@@ -54,6 +54,11 @@ public final class Speedup {
         return ranges;
     }
 
+    /**
+     * Runs the example.
+     *
+     * @param args unused
+     */
     public static void main(String[] args) {
         List<Range> ranges = ranges();
         int workers = Runtime.getRuntime().availableProcessors();

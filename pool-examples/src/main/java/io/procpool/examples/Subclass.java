@@ -23,6 +23,12 @@ public final class Subclass {
         }
     }
 
+    /**
+     * Runs the example.
+     *
+     * @param args unused
+     * @throws InterruptedException interrupted while waiting
+     */
     public static void main(String[] args) throws InterruptedException {
         List<JvmProcess> jobs = new ArrayList<>();
         for (int i = 0; i < 5; i++) {

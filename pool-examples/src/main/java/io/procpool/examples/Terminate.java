@@ -19,6 +19,12 @@ public final class Terminate {
         System.out.println("Finished worker");
     }
 
+    /**
+     * Runs the example.
+     *
+     * @param args unused
+     * @throws InterruptedException interrupted while waiting
+     */
     public static void main(String[] args) throws InterruptedException {
         JvmProcess p = new JvmProcess(Terminate::slowWorker);
         System.out.println("BEFORE: " + p + " " + p.isAlive());

@@ -62,7 +62,13 @@ public final class WordCount {
         return new FileWords(true, counts);
     }
 
-    /** @param args an optional directory; default: this JVM's {@code java.home} */
+    /**
+     * Runs the demo.
+     *
+     * @param args an optional directory; default: this JVM's {@code java.home}
+     * @throws IOException          the tree could not be walked or a file read
+     * @throws InterruptedException interrupted while waiting for the progress bar's last line
+     */
     public static void main(String[] args) throws IOException, InterruptedException {
         Path root = Paths.get(args.length > 0 ? args[0] : System.getProperty("java.home")).toAbsolutePath();
         List<String> files;

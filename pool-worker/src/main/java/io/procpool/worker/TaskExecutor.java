@@ -35,17 +35,31 @@ public final class TaskExecutor {
         this.loader = loader;
     }
 
-    /** Registers the function that later CHUNK frames refer to by id (a FUNCTION frame). */
+    /**
+     * Registers the function that later CHUNK frames refer to by id (a FUNCTION frame).
+     *
+     * @param functionId the id CHUNK frames use
+     * @param encoded    the Kryo-encoded function
+     */
     public void register(long functionId, byte[] encoded) {
         functions.put(functionId, decodeFunction(encoded));
     }
 
-    /** Drops a function (a FORGET frame). */
+    /**
+     * Drops a function (a FORGET frame).
+     *
+     * @param functionId the id it was registered with
+     */
     public void forget(long functionId) {
         functions.remove(functionId);
     }
 
-    /** Runs a CALL or CHUNK frame and returns its answer; task failures are answers, never thrown. */
+    /**
+     * Runs a CALL or CHUNK frame and returns its answer; task failures are answers, never thrown.
+     *
+     * @param task the CALL or CHUNK frame
+     * @return the RESULT or FAILURE frame for it
+     */
     public Frame execute(Frame task) {
         long start = System.nanoTime();
         try {

@@ -32,6 +32,12 @@ public final class WorkerMain {
     private WorkerMain() {
     }
 
+    /**
+     * Runs the child: takes over stdin and stdout for the protocol, then serves as a pool worker or a process child.
+     *
+     * @param args unused; the child's name comes in the system property {@code procpool.child.name}
+     * @throws IOException the channel to the parent failed before the first frame
+     */
     public static void main(String[] args) throws IOException {
         FrameWriter frames = new FrameWriter(
                 new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), PIPE_BUFFER),
