@@ -62,6 +62,9 @@ public final class HazelcastPool implements Pool {
     /**
      * A pool on the cluster {@code instance} (a client or a member) belongs to, with failover and default settings.
      * Closing the pool leaves the instance running: it is the caller's.
+     *
+     * @param instance a Hazelcast client or member of the cluster that runs the tasks
+     * @return the pool
      */
     public static HazelcastPool create(HazelcastInstance instance) {
         return builder().instance(instance).build();
@@ -195,24 +198,41 @@ public final class HazelcastPool implements Pool {
         private Builder() {
         }
 
-        /** Submit through this client or member instead of starting a client; it is not shut down with the pool. */
+        /**
+         * Submit through this client or member instead of starting a client; it is not shut down with the pool.
+         *
+         * @param instance a Hazelcast client or member
+         * @return this builder
+         */
         public Builder instance(HazelcastInstance instance) {
             this.instance = Objects.requireNonNull(instance, "instance");
             return this;
         }
 
-        /** The cluster the started client joins; default {@code dev} (Hazelcast's default). */
+        /**
+         * @param clusterName the cluster the started client joins; default {@code dev} (Hazelcast's default)
+         * @return this builder
+         */
         public Builder clusterName(String clusterName) {
             this.clusterName = clusterName;
             return this;
         }
 
-        /** Members the started client first connects to, {@code host[:port]}; default {@code 127.0.0.1:5701}. */
+        /**
+         * @param addresses members the started client first connects to, {@code host[:port]}; default
+         *                  {@code 127.0.0.1:5701}
+         * @return this builder
+         */
         public Builder addresses(String... addresses) {
             return addresses(Arrays.asList(addresses));
         }
 
-        /** As {@link #addresses(String...)}. */
+        /**
+         * As {@link #addresses(String...)}.
+         *
+         * @param addresses members the started client first connects to
+         * @return this builder
+         */
         public Builder addresses(List<String> addresses) {
             Objects.requireNonNull(addresses, "addresses");
             this.addresses.addAll(addresses);
@@ -222,6 +242,9 @@ public final class HazelcastPool implements Pool {
         /**
          * How long the started client tries to reach the cluster, at start and after losing it, before it gives up
          * (then waiting tasks fail with {@link MemberLostException}). Default 30 s.
+         *
+         * @param connectTimeout a positive duration
+         * @return this builder
          */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = connectTimeout;
@@ -232,6 +255,9 @@ public final class HazelcastPool implements Pool {
          * {@code true} (default): Hazelcast's durable executor, at-least-once delivery: a member's death re-runs its
          * tasks on the backup. {@code false}: the plain executor, at-most-once: they fail with
          * {@link MemberLostException}.
+         *
+         * @param failover whether a dead member's tasks run again elsewhere
+         * @return this builder
          */
         public Builder failover(boolean failover) {
             this.failover = failover;
@@ -241,13 +267,19 @@ public final class HazelcastPool implements Pool {
         /**
          * How many tasks one member runs at once (its executor's pool size); sets chunk sizes and read-ahead. Default:
          * this machine's processor count, as {@link Member} sizes its executor.
+         *
+         * @param threadsPerMember at least 1
+         * @return this builder
          */
         public Builder threadsPerMember(int threadsPerMember) {
             this.threadsPerMember = threadsPerMember;
             return this;
         }
 
-        /** The executor's name on the members; default {@value HazelcastPool#DEFAULT_EXECUTOR}. */
+        /**
+         * @param executorName the executor's name on the members; default {@value HazelcastPool#DEFAULT_EXECUTOR}
+         * @return this builder
+         */
         public Builder executorName(String executorName) {
             this.executorName = executorName;
             return this;
@@ -256,6 +288,7 @@ public final class HazelcastPool implements Pool {
         /**
          * Validates the settings, starts a client unless an instance was given, and returns the pool.
          *
+         * @return the pool
          * @throws IllegalArgumentException a setting is invalid (the message names it and its value)
          * @throws PoolException            the client could not reach the cluster
          */

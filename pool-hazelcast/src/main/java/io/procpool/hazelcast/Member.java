@@ -95,6 +95,12 @@ public final class Member {
         }
     }
 
+    /**
+     * Starts the member; see the class comment for the options.
+     *
+     * @param args the command line
+     * @throws IOException standard input could not be read
+     */
     public static void main(String[] args) throws IOException {
         Options options;
         try {

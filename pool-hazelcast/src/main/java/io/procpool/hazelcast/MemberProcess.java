@@ -57,6 +57,7 @@ public final class MemberProcess implements AutoCloseable {
      * @param classPath  the member's class path: procpool, Hazelcast and the tasks' classes
      * @param jvmOptions options for the member's JVM, such as {@code -Xmx256m}, after the {@code --add-opens} options
      *                   Hazelcast asks for
+     * @return the running member
      * @throws PoolException the member did not start (with the reason it gave)
      */
     public static MemberProcess start(String cluster, List<String> join, List<String> classPath,

@@ -61,15 +61,31 @@ public final class ClusterSink implements TaskSink {
     /** How a task reaches the cluster: through the durable executor (failover) or the plain one. */
     @FunctionalInterface
     public interface Launcher {
-        /** Sends {@code task} to the owner of {@code key}'s partition; the stage completes with its answer. */
+        /**
+         * Sends a task to the cluster.
+         *
+         * @param task the envelope to run on a member
+         * @param key  the task goes to the owner of this key's partition
+         * @return completes with the member's answer, or with what Hazelcast reported when there is none
+         */
         CompletionStage<RemoteAnswer> launch(RemoteTask task, Object key);
 
-        /** At-least-once: a task of a member that dies is run again by the member that holds its backup. */
+        /**
+         * At-least-once: a task of a member that dies is run again by the member that holds its backup.
+         *
+         * @param executor Hazelcast's durable executor
+         * @return a launcher through it
+         */
         static Launcher durable(DurableExecutorService executor) {
             return executor::submitToKeyOwner;
         }
 
-        /** At-most-once: a task of a member that dies fails with {@link MemberLostException}. */
+        /**
+         * At-most-once: a task of a member that dies fails with {@link MemberLostException}.
+         *
+         * @param executor Hazelcast's plain executor
+         * @return a launcher through it
+         */
         static Launcher plain(IExecutorService executor) {
             return (task, key) -> {
                 CompletableFuture<RemoteAnswer> answer = new CompletableFuture<>();
@@ -233,7 +249,7 @@ public final class ClusterSink implements TaskSink {
         return new PoolException("the cluster could not run " + task + " (" + where + "): " + cause, cause);
     }
 
-    /** The cluster's data members, with the answers each has sent this pool. */
+    /** @return the cluster's data members, with the answers each has sent this pool */
     public List<WorkerInfo> workers() {
         List<WorkerInfo> members = new ArrayList<>();
         for (Member member : instance.getCluster().getMembers()) {

@@ -17,13 +17,19 @@ public final class MemberNames {
     private MemberNames() {
     }
 
-    /** @return {@code member <host>:<port>} */
+    /**
+     * @param member a member of the cluster
+     * @return {@code member <host>:<port>}
+     */
     public static String of(Member member) {
         Address address = member.getAddress();
         return "member " + address.getHost() + ":" + address.getPort();
     }
 
-    /** @return the member's process id as its launcher published it, or -1 when it did not */
+    /**
+     * @param member a member of the cluster
+     * @return the member's process id as its launcher published it, or -1 when it did not
+     */
     public static long pidOf(Member member) {
         String pid = member.getAttribute(PID_ATTRIBUTE);
         return pid == null ? -1 : Long.parseLong(pid);
