@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * (rebuilt with the worker's stack frames), or the pool's failure when the task could not finish
  * ({@code WorkerDiedException}, {@code TaskTimeoutException}). {@code cancel(true)} stops a running task.
  *
- * <p>Thread-safety: thread-safe. The set of unfinished tasks is concurrent; the shutdown flag and the termination
- * wait are guarded by {@code this}.
+ * <p>Thread-safety: thread-safe. The set of unfinished tasks is concurrent; the shutdown flag and the count of
+ * submissions in progress are guarded by {@code this}; termination is a future completed under that lock.
  */
 public final class PoolExecutorService implements ExecutorService {
     private static final Logger LOG = LoggerFactory.getLogger(PoolExecutorService.class);
@@ -46,6 +46,8 @@ public final class PoolExecutorService implements ExecutorService {
     private final Pool pool;
     /** Each unfinished task's future and what was submitted, for shutdownNow. */
     private final Map<CompletableFuture<?>, Runnable> unfinished = new ConcurrentHashMap<>();
+    /** Completes once shut down with every task finished: what awaitTermination waits on. */
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private boolean shutdown;  // guarded by this
     private int submitting;    // guarded by this: submissions past the shutdown check, not yet in unfinished
 
@@ -96,7 +98,7 @@ public final class PoolExecutorService implements ExecutorService {
         } finally {
             synchronized (this) {
                 submitting--;
-                notifyAll();
+                checkTerminated();
             }
         }
     }
@@ -124,7 +126,7 @@ public final class PoolExecutorService implements ExecutorService {
         result.whenComplete((value, error) -> {
             unfinished.remove(result);
             synchronized (this) {
-                notifyAll();
+                checkTerminated();
             }
         });
         return result;
@@ -251,7 +253,13 @@ public final class PoolExecutorService implements ExecutorService {
     @Override
     public synchronized void shutdown() {
         shutdown = true;
-        notifyAll();
+        checkTerminated();
+    }
+
+    private void checkTerminated() { // caller holds this
+        if (shutdown && submitting == 0 && unfinished.isEmpty()) {
+            terminated.complete(null);
+        }
     }
 
     /**
@@ -277,21 +285,20 @@ public final class PoolExecutorService implements ExecutorService {
     }
 
     @Override
-    public synchronized boolean isTerminated() {
-        return shutdown && submitting == 0 && unfinished.isEmpty();
+    public boolean isTerminated() {
+        return terminated.isDone();
     }
 
     @Override
-    public synchronized boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        while (!isTerminated()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        try {
+            terminated.get(timeout, unit);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("termination never completes exceptionally", e);
         }
-        return true;
     }
 
     @Override
