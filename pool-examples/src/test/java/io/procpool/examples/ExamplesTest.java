@@ -3,11 +3,9 @@ package io.procpool.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -19,7 +17,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -32,8 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * checks compare sets or sorted lists where the order is not the point.
  */
 class ExamplesTest {
-    /** A hang guard, never a timing assertion: the slowest example takes a few seconds. */
-    private static final long HANG_GUARD_SECONDS = 120;
     private static final Path JAR = Paths.get(System.getProperty("examples.jar", "target/pool-examples.jar"));
     private static final Path SOURCES = Paths.get(System.getProperty("examples.sources", "src/main/java"));
     private static final Pattern PID = Pattern.compile("[1-9][0-9]*");
@@ -41,32 +36,15 @@ class ExamplesTest {
     @TempDir
     Path directory;
 
-    /** What one run of the jar printed, and how it ended. */
-    private record Run(int exitCode, List<String> stdout, List<String> stderr) {
-    }
-
-    private Run run(String... args) throws IOException, InterruptedException {
-        Path stdout = Files.createTempFile(directory, "stdout", ".txt");
-        Path stderr = Files.createTempFile(directory, "stderr", ".txt");
-        List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+    private JavaRun run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("-jar", JAR.toString()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
-                .start();
-        try {
-            if (!process.waitFor(HANG_GUARD_SECONDS, TimeUnit.SECONDS)) {
-                fail("java -jar pool-examples.jar " + String.join(" ", args) + " did not end");
-            }
-        } finally {
-            process.destroyForcibly(); // its children leave with it: their stdin ends
-        }
-        return new Run(process.exitValue(), Files.readAllLines(stdout, StandardCharsets.UTF_8),
-                Files.readAllLines(stderr, StandardCharsets.UTF_8));
+        return JavaRun.java(directory, command);
     }
 
     /** Runs an example that must exit 0, and returns what it printed. */
-    private Run runOk(String... args) throws IOException, InterruptedException {
-        Run run = run(args);
+    private JavaRun runOk(String... args) throws IOException, InterruptedException {
+        JavaRun run = run(args);
         assertEquals(0, run.exitCode(), () -> "exit code of " + String.join(" ", args) + "; " + run);
         return run;
     }
@@ -84,21 +62,21 @@ class ExamplesTest {
     @Test
     void listNamesEveryExample() throws Exception {
         List<String> names = runOk("list").stdout().stream().map(line -> line.split(" ")[0]).toList();
-        assertEquals(List.of("digest", "wordcount", "speedup", "spawn", "args", "import-target", "names", "daemon", "join", "join-timeout",
-                "terminate", "exitcodes", "logging", "logger-level", "subclass", "pool-traceback",
+        assertEquals(List.of("digest", "wordcount", "speedup", "spawn", "args", "import-target", "names", "daemon",
+                "join", "join-timeout", "terminate", "exitcodes", "logging", "logger-level", "subclass", "pool-traceback",
                 "cluster"), names);
     }
 
     @Test
     void anUnknownNameIsAUsageError() throws Exception {
-        Run run = run("no-such-example");
+        JavaRun run = run("no-such-example");
         assertEquals(2, run.exitCode());
         assertTrue(run.stderr().get(0).startsWith("no example named 'no-such-example'. Usage:"), run::toString);
     }
 
     @Test
     void noArgumentDigestsTheJdkWithAProgressBar() throws Exception {
-        Run run = runOk();
+        JavaRun run = runOk();
         List<String> lines = run.stdout();
         String javaHome = Paths.get(System.getProperty("java.home")).toAbsolutePath().toString();
         Matcher header = Pattern.compile("SHA-256 of ([0-9,]+) files \\([0-9,.]+ MB\\) under (.+), serially and on a "
@@ -149,7 +127,7 @@ class ExamplesTest {
         Files.writeString(tree.resolve("a.txt"), "The cat, the dog.\n");
         Files.writeString(tree.resolve("sub/b.md"), "the END; Zoë's cat\n");
         Files.write(tree.resolve("c.bin"), new byte[] {'z', 'e', 'b', 'r', 'a', 0, 1, 2});
-        Run run = runOk("wordcount", tree.toString());
+        JavaRun run = runOk("wordcount", tree.toString());
         List<String> lines = run.stdout();
         assertEquals("Counting words in the text files among 3 files under " + tree.toAbsolutePath()
                 + " on a pool of " + Runtime.getRuntime().availableProcessors() + " workers", lines.get(0));
@@ -249,7 +227,7 @@ class ExamplesTest {
 
     @Test
     void exitCodes() throws Exception {
-        Run run = runOk("exitcodes");
+        JavaRun run = runOk("exitcodes");
         assertEquals(List.of(
                 "Starting process for exit_error",
                 "Starting process for exit_ok",
@@ -267,7 +245,7 @@ class ExamplesTest {
 
     @Test
     void logging() throws Exception {
-        Run run = runOk("logging");
+        JavaRun run = runOk("logging");
         assertEquals(List.of("Doing some work"), run.stdout());
         List<String> lifecycle = run.stderr().stream().filter(line -> line.contains(" DEBUG io.procpool.JvmProcess - "))
                 .map(line -> line.substring(line.indexOf(" - ") + 3)).toList();
@@ -281,7 +259,7 @@ class ExamplesTest {
 
     @Test
     void loggerLevel() throws Exception {
-        Run run = runOk("logger-level");
+        JavaRun run = runOk("logger-level");
         assertEquals(List.of("Doing some work"), run.stdout());
         assertFalse(run.stderr().stream().anyMatch(line -> line.contains("DEBUG")), run::toString);
     }

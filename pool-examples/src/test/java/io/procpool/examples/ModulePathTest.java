@@ -2,17 +2,12 @@ package io.procpool.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * parent's module path.
  */
 class ModulePathTest {
-    private static final long HANG_GUARD_SECONDS = 120;
     private static final String EXPECTED = "[Square[n=1, square=1], Square[n=2, square=4], Square[n=3, square=9]]";
 
     @TempDir
@@ -79,22 +73,8 @@ class ModulePathTest {
 
     /** Runs java with {@code args}, which must exit 0, and returns its stdout. */
     private List<String> run(String... args) throws IOException, InterruptedException {
-        Path stdout = Files.createTempFile(directory, "stdout", ".txt");
-        Path stderr = Files.createTempFile(directory, "stderr", ".txt");
-        List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
-                .start();
-        try {
-            if (!process.waitFor(HANG_GUARD_SECONDS, TimeUnit.SECONDS)) {
-                fail("did not end: " + command);
-            }
-        } finally {
-            process.destroyForcibly(); // its workers leave with it: their stdin ends
-        }
-        String errors = Files.readString(stderr, StandardCharsets.UTF_8);
-        assertEquals(0, process.exitValue(), () -> command + " failed:\n" + errors);
-        return Files.readAllLines(stdout, StandardCharsets.UTF_8);
+        JavaRun run = JavaRun.java(directory, List.of(args));
+        assertEquals(0, run.exitCode(), () -> String.join(" ", args) + " failed:\n" + run.stderr());
+        return run.stdout();
     }
 }

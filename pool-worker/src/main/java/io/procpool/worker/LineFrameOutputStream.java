@@ -63,12 +63,12 @@ final class LineFrameOutputStream extends OutputStream {
     }
 
     private void emit() throws IOException {
-        int length = line.size();
-        if (length > 0 && line.toByteArray()[length - 1] == '\r') {
-            length--; // a Windows-style line end; the parent adds its own separator
-        }
         byte[] bytes = line.toByteArray();
         line.reset();
+        int length = bytes.length;
+        if (length > 0 && bytes[length - 1] == '\r') {
+            length--; // a Windows-style line end; the parent adds its own separator
+        }
         synchronized (frames) {
             frames.write(FrameType.OUTPUT, stream, bytes, 0, length);
             frames.flush();

@@ -1,0 +1,53 @@
+package io.procpool.examples;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What one run of {@code java <args>} in a JVM of its own printed, and how it ended: the tests run the examples and
+ * the module-path program as a user does.
+ *
+ * <p>Thread-safety: immutable; {@link #java} blocks the calling thread until the JVM ends.
+ *
+ * @param exitCode the JVM's exit code
+ * @param stdout   the lines it printed on stdout
+ * @param stderr   the lines it printed on stderr
+ */
+record JavaRun(int exitCode, List<String> stdout, List<String> stderr) {
+    /** A hang guard, never a timing assertion: the slowest run takes a few seconds. */
+    private static final long HANG_GUARD_SECONDS = 120;
+
+    /**
+     * Runs this JVM's {@code java} with {@code args}, its output captured in files under {@code directory}.
+     *
+     * @param directory where the output files go
+     * @param args      the arguments of {@code java}
+     * @return what it printed and its exit code
+     */
+    static JavaRun java(Path directory, List<String> args) throws IOException, InterruptedException {
+        Path stdout = Files.createTempFile(directory, "stdout", ".txt");
+        Path stderr = Files.createTempFile(directory, "stderr", ".txt");
+        List<String> command = new ArrayList<>(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
+                .start();
+        try {
+            if (!process.waitFor(HANG_GUARD_SECONDS, TimeUnit.SECONDS)) {
+                fail(String.join(" ", command) + " did not end");
+            }
+        } finally {
+            process.destroyForcibly(); // its children leave with it: their stdin ends
+        }
+        return new JavaRun(process.exitValue(), Files.readAllLines(stdout, StandardCharsets.UTF_8),
+                Files.readAllLines(stderr, StandardCharsets.UTF_8));
+    }
+}
