@@ -5,6 +5,9 @@ import java.io.Serializable;
 /**
  * A function of two arguments, run in a worker JVM by {@link Pool#starmap}.
  *
+ * <p>Threading: runs on the worker's task thread, one task at a time per worker; an instance is encoded on the
+ * submitting thread and must not be mutated while a call that uses it is being submitted.
+ *
  * @param <A> the first argument's type
  * @param <B> the second argument's type
  * @param <R> the result type

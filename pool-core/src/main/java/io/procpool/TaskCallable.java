@@ -9,6 +9,9 @@ import java.io.Serializable;
  * <p>A lambda or method reference typed as this interface is serializable; whatever it captures travels to the worker
  * with Kryo, so captured objects need not implement {@link Serializable}.
  *
+ * <p>Threading: runs on the worker's task thread, one task at a time per worker; an instance is encoded on the
+ * submitting thread and must not be mutated while it is being submitted.
+ *
  * @param <R> the result type
  */
 @FunctionalInterface

@@ -8,6 +8,9 @@ import java.io.Serializable;
  * <p>A lambda or method reference typed as this interface is serializable; whatever it captures, the argument and the
  * result travel with Kryo and need not implement {@link Serializable}.
  *
+ * <p>Threading: runs on the worker's task thread, one item at a time per worker; an instance is encoded once per
+ * call on the submitting thread and must not be mutated while that call is being submitted.
+ *
  * @param <T> the argument type
  * @param <R> the result type
  */

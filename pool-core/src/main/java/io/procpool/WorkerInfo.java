@@ -3,6 +3,8 @@ package io.procpool;
 /**
  * A snapshot of one live worker of a pool, as returned by {@link Pool#workers()}.
  *
+ * <p>Thread-safety: immutable snapshot; it does not change as the worker goes on.
+ *
  * @param name           the worker's name, {@code <pool name>-worker-<n>}
  * @param pid            the worker's process id
  * @param state          where the worker is in its life

@@ -4,6 +4,8 @@ package io.procpool.internal.pool;
  * A function registered for one map-like call: encoded once, sent once to each worker that runs a chunk of it, and
  * forgotten by the workers when the call is over.
  *
+ * <p>Thread-safety: immutable; the encoded bytes are never modified after registration.
+ *
  * @param id      unique in this parent JVM
  * @param encoded the Kryo-encoded {@code TaskFunction}
  */

@@ -8,6 +8,8 @@ import java.util.Optional;
 /**
  * A pool's settings after validation. Immutable.
  *
+ * <p>Thread-safety: immutable.
+ *
  * @param workers           how many worker JVMs
  * @param name              the pool's name; workers are {@code <name>-worker-<n>}
  * @param initializer       run once in every worker before its first task, or {@code null}

@@ -7,6 +7,8 @@ package io.procpool.internal.process;
  * <p>The JDK reports a signal death as {@code 128 + N}, which looks like {@code System.exit(128 + N)}; a child that
  * went through its shutdown hook announces how it ended (EXIT frame), which settles it. Without an announcement
  * (SIGKILL, {@code Runtime.halt}, a crash) a code above 128 is taken as a signal.
+ *
+ * <p>Thread-safety: stateless; every method is thread-safe.
  */
 public final class ExitStatus {
     /** EXIT frame id meaning "ended through System.exit or normally; the OS exit code is the truth". */

@@ -7,6 +7,8 @@ import java.util.Objects;
  * One frame as it travels, header fields and raw payload; see {@link FrameType} for the layout. Immutable by
  * convention: the payload array is not copied, and nobody writes to it after the frame is built.
  *
+ * <p>Thread-safety: safe to share between threads under that convention.
+ *
  * @param type    what the frame means
  * @param id      task id, function id, stream number or exit kind, per {@code type}
  * @param payload the payload bytes, never {@code null} (empty for none)

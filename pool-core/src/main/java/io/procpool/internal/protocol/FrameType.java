@@ -20,6 +20,8 @@ package io.procpool.internal.protocol;
  * <h2>Invariant</h2>
  * Exactly one terminal frame ({@link #RESULT}, {@link #FAILURE} or {@link #CANCELLED}) answers each task id sent in a
  * {@link #CALL} or {@link #CHUNK} frame, unless the worker dies first.
+ *
+ * <p>Thread-safety: an enum; immutable.
  */
 public enum FrameType {
     // ---- parent to worker ----

@@ -1,6 +1,10 @@
 package io.procpool.internal.protocol;
 
-/** Constants of the wire protocol shared by both sides. */
+/**
+ * Constants of the wire protocol shared by both sides.
+ *
+ * <p>Thread-safety: constants only.
+ */
 public final class Frames {
     /** Bumped whenever the layout or a payload changes; parent and worker must agree (checked at hello). */
     public static final int PROTOCOL_VERSION = 1;

@@ -3,7 +3,11 @@ package io.procpool.internal.protocol;
 import io.procpool.TaskRunnable;
 import io.procpool.TaskSerializationException;
 
-/** The structured payloads of the protocol's frames; each travels Kryo-encoded in the frame named beside it. */
+/**
+ * The structured payloads of the protocol's frames; each travels Kryo-encoded in the frame named beside it.
+ *
+ * <p>Thread-safety: immutable records, shared freely once decoded (the arrays they hold are not copied).
+ */
 public final class Payloads {
     private Payloads() {
     }
