@@ -1,5 +1,6 @@
 package io.procpool;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,13 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -102,6 +106,19 @@ public abstract class PoolContractTest {
     @Test
     void applyAsyncWithAnArgument() throws Exception {
         assertEquals("41!", pool().applyAsync((Integer x) -> x + "!", 41).get());
+    }
+
+    @Test
+    void mapWithProgressEndsWithAReportOfEveryItemDone() {
+        List<Progress> reports = new CopyOnWriteArrayList<>();
+        List<Integer> items = IntStream.range(0, 200).boxed().toList();
+        assertEquals(items.stream().map(x -> x + 1).toList(),
+                pool().map(x -> x + 1, items, reports::add, Duration.ofMillis(10)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> reports.stream().anyMatch(Progress::finished));
+        Progress last = reports.stream().filter(Progress::finished).findFirst().orElseThrow();
+        assertEquals(200, last.done());
+        assertEquals(0, last.failed());
+        assertEquals(OptionalLong.of(200), last.total());
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.procpool.Pool;
 import io.procpool.PoolException;
+import io.procpool.ProgressListener;
 import io.procpool.TaskBiFunction;
 import io.procpool.TaskCallable;
 import io.procpool.TaskFunction;
@@ -18,6 +19,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
@@ -118,6 +121,32 @@ public final class HazelcastPool implements Pool {
         Objects.requireNonNull(items, "items");
         Iterator<? extends T> iterator = items.iterator();
         return calls.imap(fn, iterator, chunkSize, false, items::close);
+    }
+
+    @Override
+    public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                              ProgressListener listener, Duration every) {
+        return PoolCalls.await(calls.mapAsync(fn, items, listener, every));
+    }
+
+    @Override
+    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                 ProgressListener listener, Duration every) {
+        return imapWithProgress(fn, items, true, listener, every);
+    }
+
+    @Override
+    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                          ProgressListener listener, Duration every) {
+        return imapWithProgress(fn, items, false, listener, every);
+    }
+
+    private <T, R> Stream<R> imapWithProgress(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                              boolean ordered, ProgressListener listener, Duration every) {
+        Objects.requireNonNull(items, "items");
+        Spliterator<? extends T> split = items.spliterator();
+        return calls.imap(fn, Spliterators.iterator(split), split.getExactSizeIfKnown(), ordered, items::close,
+                listener, every);
     }
 
     @Override
