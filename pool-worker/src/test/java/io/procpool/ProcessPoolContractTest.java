@@ -3,7 +3,11 @@ package io.procpool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** {@link PoolContractTest} against the local pool: two worker JVMs on this machine. */
+/**
+ * {@link PoolContractTest} against the local pool: two worker JVMs on this machine.
+ *
+ * <p>Threading: JUnit's; the pool is shared by the class's tests and closed after them.
+ */
 class ProcessPoolContractTest extends PoolContractTest {
     private static ProcessPool pool;
 

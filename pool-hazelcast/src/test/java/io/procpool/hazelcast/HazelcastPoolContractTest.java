@@ -5,7 +5,11 @@ import io.procpool.PoolContractTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** {@link PoolContractTest} against a {@link HazelcastPool} on two member JVMs. */
+/**
+ * {@link PoolContractTest} against a {@link HazelcastPool} on two member JVMs, through its own Hazelcast client.
+ *
+ * <p>Threading: JUnit's; the cluster and the pool are shared by the class's tests and closed after them.
+ */
 class HazelcastPoolContractTest extends PoolContractTest {
     private static TestCluster cluster;
     private static HazelcastPool pool;

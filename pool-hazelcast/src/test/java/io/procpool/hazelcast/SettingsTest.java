@@ -11,7 +11,11 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Settings of the pool and of the member launcher: defaults, and bad values named in the message. No cluster runs. */
+/**
+ * Settings of the pool and of the member launcher: defaults, and bad values named in the message. No cluster runs.
+ *
+ * <p>Threading: JUnit's; each test is self-contained.
+ */
 class SettingsTest {
 
     @Test
