@@ -125,7 +125,7 @@ class PoolExecutorServiceTest {
     void invokeAllWithATimeoutCancelsWhatIsNotDone() throws Exception {
         ExecutorService executor = pool.asExecutorService();
         List<RemoteCallable<Integer>> tasks = List.of(() -> 1, sleepy(2));
-        List<Future<Integer>> futures = executor.invokeAll(tasks, 2, TimeUnit.SECONDS);
+        List<Future<Integer>> futures = executor.invokeAll(tasks, 3, TimeUnit.SECONDS);
         assertEquals(1, futures.get(0).get());
         assertTrue(futures.get(1).isCancelled());
         assertEquals(5, pool.apply(() -> 5)); // the pool goes on serving

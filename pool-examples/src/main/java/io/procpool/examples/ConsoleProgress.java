@@ -23,6 +23,7 @@ final class ConsoleProgress implements ProgressListener {
     private final String unit;
     private final boolean terminal;
     private final CountDownLatch finished = new CountDownLatch(1);
+    private int drawnLength; // confined to the progress thread
 
     ConsoleProgress(PrintStream out, String unit, boolean terminal) {
         this.out = out;
@@ -44,7 +45,9 @@ final class ConsoleProgress implements ProgressListener {
     public void onProgress(Progress progress) {
         String line = render(progress);
         if (terminal) {
-            out.print("\r" + line + (progress.finished() ? System.lineSeparator() : ""));
+            String padding = " ".repeat(Math.max(0, drawnLength - line.length())); // cover a longer previous line
+            drawnLength = line.length();
+            out.print("\r" + line + padding + (progress.finished() ? System.lineSeparator() : ""));
             out.flush();
         } else {
             out.println(line);
