@@ -28,6 +28,11 @@ public final class Cluster {
     private Cluster() {
     }
 
+    /**
+     * Runs the example.
+     *
+     * @param args unused
+     */
     public static void main(String[] args) {
         HAZELCAST_LOG.setLevel(Level.WARNING);
         List<Speedup.Range> ranges = Speedup.ranges();
