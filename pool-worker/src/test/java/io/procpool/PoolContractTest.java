@@ -9,9 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -19,34 +20,48 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour every {@link Pool} shows, whatever carries its tasks: a subclass supplies the pool (local worker JVMs,
- * a cluster) and inherits these tests. Published in pool-worker's test-jar so other modules' pools run the same bodies.
- * The tasks are static methods and lambdas of this class, so the workers need this class on their class path.
+ * The behaviour every {@link Pool} shows, whatever carries its tasks: map, starmap, apply, lazy imap, remote
+ * exceptions, close and terminate. A subclass supplies the pool (local worker JVMs, a cluster) and inherits these
+ * tests; tests of one implementation's own features stay in its subclass. Published in pool-worker's test-jar so other
+ * modules' pools run the same bodies. The tasks are static methods and lambdas of this class, so the workers need this
+ * class on their class path.
  *
- * <p>Threading: JUnit's; each test uses the shared pool from its own thread.
+ * <p>Threading: JUnit's; each test uses the shared pool from its own thread (one test from eight).
  */
 public abstract class PoolContractTest {
 
-    /** The pool under test, shared by the tests of a class; the subclass starts and closes it. */
+    /** @return the pool under test, shared by the tests of a class; the subclass starts and closes it */
     protected abstract Pool pool();
 
-    /** A fresh pool of the same kind, for the tests that close or terminate it; the test closes it. */
+    /** @return a fresh pool of the same kind, for the tests that close or terminate it; the test closes it */
     protected abstract Pool newPool();
 
     /** A task's own exception type: public, with a cause, as user exceptions are. */
     public static class InventoryException extends Exception {
         private static final long serialVersionUID = 1L;
 
+        /**
+         * @param message what is missing
+         * @param cause   why
+         */
         public InventoryException(String message, Throwable cause) {
             super(message, cause);
         }
+    }
+
+    record Point(int x, int y) {
     }
 
     static int failingStep(int x) throws InventoryException {
@@ -57,50 +72,79 @@ public abstract class PoolContractTest {
     }
 
     static int slowIdentity(int x) throws InterruptedException {
-        TimeUnit.MILLISECONDS.sleep(300); // simulated work, not a wait for a condition
+        TimeUnit.MILLISECONDS.sleep(200); // simulated work, not a wait for a condition
         return x;
     }
 
+    private static List<Integer> range(int n) {
+        return IntStream.range(0, n).boxed().toList();
+    }
+
+    // ---------------------------------------------------------------------------------------------- map, apply
+
     @Test
     void mapOfOneThousandItemsKeepsInputOrder() {
-        List<Integer> items = IntStream.range(0, 1_000).boxed().toList();
-        assertEquals(items.stream().map(x -> x * 3).toList(), pool().map(x -> x * 3, items));
+        assertEquals(range(1_000).stream().map(x -> x * 3).toList(), pool().map(x -> x * 3, range(1_000)));
     }
 
     @Test
     void chunkSizesAgree() {
-        List<Integer> items = IntStream.range(0, 500).boxed().toList();
-        List<String> expected = items.stream().map(x -> "#" + x).toList();
+        List<String> expected = range(500).stream().map(x -> "#" + x).toList();
         for (int chunkSize : new int[] {Pool.AUTO_CHUNK_SIZE, 1, 7, 500, 1_000}) {
-            assertEquals(expected, pool().map(x -> "#" + x, items, chunkSize), "chunk size " + chunkSize);
+            assertEquals(expected, pool().map(x -> "#" + x, range(500), chunkSize), "chunk size " + chunkSize);
         }
+    }
+
+    @Test
+    void mapAsyncCompletesWithTheList() throws Exception {
+        assertEquals(List.of(2, 3, 4), pool().mapAsync(x -> x + 1, List.of(1, 2, 3)).get());
+    }
+
+    @Test
+    void mapOfNothingIsEmpty() {
+        assertEquals(List.of(), pool().map(x -> x, List.of()));
+    }
+
+    @Test
+    void nullResultsArePreserved() {
+        assertEquals(Arrays.asList(null, "odd", null, "odd"), pool().map(x -> x % 2 == 0 ? null : "odd", range(4)));
+    }
+
+    @Test
+    void negativeChunkSizeIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> pool().map(x -> x, List.of(1), -3));
+        assertTrue(e.getMessage().contains("-3"), e::getMessage);
+    }
+
+    @Test
+    void recordsCapturedValuesAndCollectionsTravel() {
+        int offset = 10;
+        Map<String, Integer> weights = Map.of("a", 1, "b", 2);
+        List<Point> out = pool().map((Point p) -> new Point(p.x() + offset, p.y() * weights.get("b")),
+                List.of(new Point(1, 2), new Point(3, 4)));
+        assertEquals(List.of(new Point(11, 4), new Point(13, 8)), out);
     }
 
     @Test
     void starmapSpreadsEachPair() {
-        List<Map.Entry<String, Integer>> pairs = List.of(Map.entry("a", 1), Map.entry("b", 2), Map.entry("c", 3));
-        assertEquals(List.of("a1", "bb2", "ccc3"), pool().starmap((s, n) -> s.repeat(n) + n, pairs));
+        List<Map.Entry<Integer, String>> pairs = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            pairs.add(Map.entry(i, "v" + i));
+        }
+        pairs.add(new AbstractMap.SimpleEntry<>(7, "simple"));
+        List<String> out = pool().starmap((Integer n, String s) -> s + ":" + n, pairs);
+        assertEquals("v0:0", out.get(0));
+        assertEquals("v99:99", out.get(99));
+        assertEquals("simple:7", out.get(100));
     }
 
     @Test
-    void imapOverAnInfiniteStreamWithLimit() {
-        try (Stream<Long> squares = pool().imap(n -> n * n, Stream.iterate(0L, n -> n + 1))) {
-            assertEquals(Stream.iterate(0L, n -> n + 1).map(n -> n * n).limit(2_000).toList(),
-                    squares.limit(2_000).toList());
-        }
-    }
-
-    @Test
-    void imapUnorderedDeliversTheSameMultiset() {
-        List<Integer> items = new ArrayList<>(IntStream.range(0, 300).map(i -> i % 100).boxed().toList());
-        List<Integer> results;
-        try (Stream<Integer> stream = pool().imapUnordered(x -> x + 1, items, 3)) {
-            results = new ArrayList<>(stream.toList());
-        }
-        List<Integer> expected = new ArrayList<>(items.stream().map(x -> x + 1).toList());
-        Collections.sort(results);
-        Collections.sort(expected);
-        assertEquals(expected, results);
+    void applyRunsOneTaskInAWorker() {
+        long workerPid = pool().apply(() -> ProcessHandle.current().pid());
+        assertTrue(workerPid != ProcessHandle.current().pid());
+        assertTrue(pool().workers().stream().anyMatch(w -> w.pid() == workerPid), () -> "ran in one of the workers "
+                + pool().workers());
     }
 
     @Test
@@ -109,17 +153,108 @@ public abstract class PoolContractTest {
     }
 
     @Test
+    void eightThreadsTimesFiveHundredApplyAsyncAllExact() throws Exception {
+        ExecutorService submitters = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<List<CompletableFuture<Long>>>> batches = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                long thread = t;
+                batches.add(submitters.submit(() -> {
+                    List<CompletableFuture<Long>> mine = new ArrayList<>();
+                    for (long i = 0; i < 500; i++) {
+                        mine.add(pool().applyAsync((Long v) -> v * 2 + 1, thread * 1_000_000 + i));
+                    }
+                    return mine;
+                }));
+            }
+            for (int t = 0; t < 8; t++) {
+                List<CompletableFuture<Long>> mine = batches.get(t).get();
+                for (int i = 0; i < 500; i++) {
+                    assertEquals((t * 1_000_000L + i) * 2 + 1, mine.get(i).get());
+                }
+            }
+        } finally {
+            submitters.shutdownNow();
+        }
+    }
+
+    @Test
     void mapWithProgressEndsWithAReportOfEveryItemDone() {
         List<Progress> reports = new CopyOnWriteArrayList<>();
-        List<Integer> items = IntStream.range(0, 200).boxed().toList();
-        assertEquals(items.stream().map(x -> x + 1).toList(),
-                pool().map(x -> x + 1, items, reports::add, Duration.ofMillis(10)));
+        assertEquals(range(200).stream().map(x -> x + 1).toList(),
+                pool().map(x -> x + 1, range(200), reports::add, Duration.ofMillis(10)));
         await().atMost(Duration.ofSeconds(30)).until(() -> reports.stream().anyMatch(Progress::finished));
         Progress last = reports.stream().filter(Progress::finished).findFirst().orElseThrow();
         assertEquals(200, last.done());
         assertEquals(0, last.failed());
         assertEquals(OptionalLong.of(200), last.total());
     }
+
+    // ---------------------------------------------------------------------------------------------- imap
+
+    @Test
+    void imapOverAnInfiniteStreamWithLimit() {
+        try (Stream<Long> results = pool().imap(n -> n * 2, Stream.iterate(0L, n -> n + 1))) {
+            assertEquals(LongStream.range(0, 5_000).map(n -> n * 2).boxed().toList(), results.limit(5_000).toList());
+        }
+    }
+
+    @Test
+    void imapReadsOnlyABoundedWindowAheadOfTheConsumer() {
+        AtomicLong pulled = new AtomicLong();
+        Stream<Integer> input = Stream.generate(() -> (int) pulled.incrementAndGet());
+        try (Stream<Integer> results = pool().imap(x -> x + 1, input)) {
+            Iterator<Integer> it = results.iterator();
+            for (int i = 0; i < 100; i++) {
+                it.next();
+            }
+            long pulledAfter100 = pulled.get();
+            assertTrue(pulledAfter100 < 1_000_000, "read " + pulledAfter100 + " items ahead of 100 consumed");
+            assertEquals(pulledAfter100, pulled.get(), "nothing more is read while the consumer waits");
+        }
+    }
+
+    @Test
+    void imapUnorderedDeliversTheSameMultiset() {
+        try (Stream<Integer> results = pool().imapUnordered(x -> x * 3, range(2_000))) {
+            assertEquals(range(2_000).stream().map(x -> x * 3).toList(), results.sorted().toList());
+        }
+    }
+
+    @Test
+    void imapWithChunkSizeOneKeepsOrder() {
+        try (Stream<Integer> results = pool().imap(x -> -x, range(500), 1)) {
+            assertEquals(range(500).stream().map(x -> -x).toList(), results.toList());
+        }
+    }
+
+    @Test
+    void imapFailureArrivesAtTheFailedItemAfterTheResultsBeforeIt() {
+        Iterator<Integer> results = pool().imap((Integer x) -> 10 / (5 - x), List.of(0, 1, 2, 3, 4, 5, 6), 3)
+                .iterator();
+        assertEquals(List.of(2, 2, 3, 5, 10), List.of(results.next(), results.next(), results.next(),
+                results.next(), results.next()));
+        TaskFailedException e = assertThrows(TaskFailedException.class, results::next);
+        assertInstanceOf(ArithmeticException.class, e.getCause());
+    }
+
+    @Test
+    void closingTheStreamStopsReadingInputAndReleasesTheWork() {
+        AtomicLong pulled = new AtomicLong();
+        Stream<Integer> results = pool().imap((Integer x) -> {
+            Thread.sleep(5); // simulated work
+            return x;
+        }, Stream.generate(() -> (int) pulled.incrementAndGet()));
+        Iterator<Integer> it = results.iterator();
+        it.next();
+        results.close();
+        long pulledAtClose = pulled.get();
+        assertEquals(pulledAtClose, pulled.get(), "no input is read after close");
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool().apply(() -> "free").equals("free"));
+        assertTrue(pulledAtClose < 10_000, "read " + pulledAtClose);
+    }
+
+    // ---------------------------------------------------------------------------------------------- failures
 
     @Test
     void remoteExceptionThroughMapKeepsClassFramesCauseAndSuppressed() {
@@ -142,31 +277,28 @@ public abstract class PoolContractTest {
     }
 
     @Test
-    void closeWaitsForAcceptedWorkThenRejectsNewWork() throws Exception {
-        Pool pool = newPool();
-        CompletableFuture<Integer> accepted;
-        try {
-            accepted = pool.applyAsync(PoolContractTest::slowIdentity, 7);
-        } finally {
-            pool.close();
-        }
-        assertTrue(accepted.isDone(), "close() returned before the accepted task completed");
-        assertEquals(7, accepted.get());
-        assertThrows(RejectedExecutionException.class, () -> pool.applyAsync(() -> 1));
-        assertThrows(RejectedExecutionException.class, () -> pool.map(x -> x, List.of(1, 2)));
+    void mapFailsWithTheFirstFailureInInputOrder() {
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> pool().map((Integer x) -> {
+            if (x == 2 || x == 7) {
+                throw new IllegalStateException("bad " + x);
+            }
+            return x;
+        }, List.of(0, 1, 2, 3, 4, 5, 6, 7, 8), 1));
+        assertEquals("bad 2", e.getCause().getMessage());
     }
 
     @Test
-    void terminateCancelsUnfinishedWork() {
-        Pool pool = newPool();
-        CompletableFuture<Integer> unfinished;
-        try {
-            unfinished = pool.applyAsync(PoolContractTest::slowIdentity, 8);
-        } finally {
-            pool.terminate();
-        }
-        assertThrows(CancellationException.class, unfinished::join);
-        assertThrows(RejectedExecutionException.class, () -> pool.applyAsync(() -> 1));
+    void errorsTravelToo() {
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> pool().apply(() -> {
+            throw new StackOverflowError("deep");
+        }));
+        assertInstanceOf(StackOverflowError.class, e.getCause());
+    }
+
+    @Test
+    void theWorkersGoOnServingAfterATaskFails() {
+        assertThrows(TaskFailedException.class, () -> pool().apply(() -> failingStep(1)));
+        assertEquals(List.of(1, 2), pool().map(x -> x + 1, List.of(0, 1)));
     }
 
     private static void assertFullFidelity(TaskFailedException e, int x) {
@@ -187,5 +319,43 @@ public abstract class PoolContractTest {
         StringWriter printed = new StringWriter();
         e.printStackTrace(new PrintWriter(printed));
         assertTrue(printed.toString().contains("Caused by: " + InventoryException.class.getName()), printed::toString);
+        assertTrue(printed.toString().contains("failingStep(PoolContractTest.java:"), printed::toString);
+    }
+
+    // ---------------------------------------------------------------------------------------------- lifecycle
+
+    @Test
+    void closeWaitsForAcceptedWorkIsIdempotentAndThenRejectsNewWork() throws Exception {
+        Pool pool = newPool();
+        List<CompletableFuture<Integer>> accepted = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                accepted.add(pool.applyAsync(PoolContractTest::slowIdentity, i));
+            }
+        } finally {
+            pool.close();
+        }
+        for (int i = 0; i < 6; i++) {
+            assertEquals(i, accepted.get(i).getNow(-1), "finished before close returned");
+        }
+        pool.close();
+        assertThrows(RejectedExecutionException.class, () -> pool.apply(() -> 1));
+        assertThrows(RejectedExecutionException.class, () -> pool.map(x -> x, List.of(1, 2)));
+    }
+
+    @Test
+    void terminateCancelsUnfinishedWorkAndThenRejectsNewWork() {
+        Pool pool = newPool();
+        CompletableFuture<Integer> unfinished;
+        try {
+            unfinished = pool.applyAsync(PoolContractTest::slowIdentity, 8);
+        } finally {
+            pool.terminate();
+        }
+        assertTrue(unfinished.isCancelled(), unfinished::toString);
+        assertThrows(CancellationException.class, unfinished::join);
+        pool.terminate();
+        pool.close();
+        assertThrows(RejectedExecutionException.class, () -> pool.applyAsync(() -> 1));
     }
 }
