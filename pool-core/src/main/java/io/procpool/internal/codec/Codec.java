@@ -74,7 +74,7 @@ public final class Codec {
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
             throw encodeFailure(value, what, e);
         } finally {
-            context.kryo.reset();
+            context.release();
             CONTEXTS.free(context);
         }
     }
@@ -104,8 +104,7 @@ public final class Codec {
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
             throw new TaskSerializationException("cannot decode the " + what + ": " + describe(e), culprit(e, null), e);
         } finally {
-            context.kryo.reset();
-            context.input.setBuffer(new byte[0]);
+            context.release();
             CONTEXTS.free(context);
         }
     }
@@ -126,7 +125,7 @@ public final class Codec {
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
             throw encodeFailure(failure, "failure", e);
         } finally {
-            context.kryo.reset();
+            context.release();
             CONTEXTS.free(context);
         }
     }
@@ -149,8 +148,7 @@ public final class Codec {
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
             throw new TaskSerializationException("cannot decode a task failure: " + describe(e), culprit(e, null), e);
         } finally {
-            context.kryo.reset();
-            context.input.setBuffer(new byte[0]);
+            context.release();
             CONTEXTS.free(context);
         }
     }
@@ -201,10 +199,24 @@ public final class Codec {
 
     /** A Kryo with its reusable buffers. */
     private static final class Context {
+        /** Buffers above this are dropped after use, so a pooled context does not pin one huge payload's memory. */
+        private static final int KEEP_BUFFER_BYTES = 1 << 20;
+
         final Kryo kryo = newKryo();
         final Output output = new Output(4096, Frames.MAX_PAYLOAD);
         final Input input = new Input();
+
+        /** Readies the context for the next user: Kryo's graph state cleared, an oversized buffer let go. */
+        void release() {
+            kryo.reset();
+            input.setBuffer(EMPTY);
+            if (output.getBuffer().length > KEEP_BUFFER_BYTES) {
+                output.setBuffer(new byte[4096], Frames.MAX_PAYLOAD);
+            }
+        }
     }
+
+    private static final byte[] EMPTY = new byte[0];
 
     static Kryo newKryo() {
         Kryo kryo = new ProcpoolKryo();

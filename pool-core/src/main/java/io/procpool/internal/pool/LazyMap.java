@@ -11,7 +11,6 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -31,9 +30,6 @@ final class LazyMap<R> implements Iterator<R> {
     private static final int MIN_WINDOW_ITEMS = 64;
     /** Chunks kept ahead per worker. */
     private static final int CHUNKS_AHEAD_PER_WORKER = 4;
-    /** What an automatic chunk should cost in the worker: far above the round trip, far below a human's patience. */
-    private static final long TARGET_CHUNK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-    private static final int MAX_AUTO_CHUNK = 8192;
 
     private final PoolCalls calls;
     private final TaskSink sink;
@@ -56,6 +52,7 @@ final class LazyMap<R> implements Iterator<R> {
     private int position;
     private RuntimeException pendingFailure;
     private double nanosPerItem = -1;
+    private double bytesPerItem = -1;
 
     LazyMap(PoolCalls calls, TaskSink sink, TaskFunction<?, ?> fn, Iterator<?> input, int chunkSize,
             boolean ordered, ProgressTracker progress) {
@@ -146,6 +143,8 @@ final class LazyMap<R> implements Iterator<R> {
                 break;
             }
             PendingTask task = calls.chunk(function, slice, nextIndex, loader);
+            double sampleBytes = (double) task.payload().length / slice.size();
+            bytesPerItem = bytesPerItem < 0 ? sampleBytes : bytesPerItem * 0.7 + sampleBytes * 0.3;
             nextIndex += slice.size();
             if (!ordered) {
                 task.future().whenComplete((value, error) -> completed.add(task));
@@ -158,14 +157,7 @@ final class LazyMap<R> implements Iterator<R> {
     }
 
     private int chunkSize() {
-        if (fixedChunkSize > 0) {
-            return fixedChunkSize;
-        }
-        if (nanosPerItem < 0) {
-            return 1;
-        }
-        long size = (long) (TARGET_CHUNK_NANOS / Math.max(nanosPerItem, 1.0));
-        return (int) Math.max(1, Math.min(MAX_AUTO_CHUNK, size));
+        return fixedChunkSize > 0 ? fixedChunkSize : AutoChunk.forStream(nanosPerItem, bytesPerItem);
     }
 
     private void learn(PendingTask done) {

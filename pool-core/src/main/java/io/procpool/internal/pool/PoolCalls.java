@@ -112,29 +112,27 @@ public final class PoolCalls {
     private <R> CompletableFuture<List<R>> submitChunks(TaskFunction<?, ?> fn, List<Object> items, int chunkSize,
                                                         ProgressTracker progress) {
         checkChunkSize(chunkSize);
-        int size = chunkSize > 0 ? chunkSize : autoChunkSize(items.size());
+        int size = chunkSize > 0 ? chunkSize : AutoChunk.forList(items, sink.parallelism());
         FunctionRef function = sink.register(fn);
         ClassLoader loader = loaderOf(fn);
-        List<PendingTask> chunks = new ArrayList<>();
-        for (int start = 0; start < items.size(); start += size) {
-            List<Object> slice = items.subList(start, Math.min(start + size, items.size()));
-            chunks.add(chunk(function, slice, start, loader));
-        }
-        chunks.forEach(progress::watch);
-        MapRun<R> run = new MapRun<>(chunks, items.size(), () -> {
+        int chunkCount = (items.size() + size - 1) / size;
+        MapRun<R> run = new MapRun<>(chunkCount, items.size(), () -> {
             sink.release(function);
             progress.finish();
         });
-        for (PendingTask chunk : chunks) {
-            sink.submit(chunk);
+        try {
+            for (int start = 0; start < items.size(); start += size) {
+                PendingTask chunk = chunk(function, items.subList(start, Math.min(start + size, items.size())),
+                        start, loader);
+                progress.watch(chunk);
+                run.add(chunk);
+                sink.submit(chunk); // the workers start while the rest is still being encoded
+            }
+        } catch (RuntimeException e) {
+            run.abandon();
+            throw e;
         }
         return run.result();
-    }
-
-    /** Python's choice: about four chunks per worker, so the work balances and each chunk is worth a round trip. */
-    private int autoChunkSize(int items) {
-        int workers = sink.parallelism();
-        return Math.max(1, (int) Math.ceil(items / (4.0 * workers)));
     }
 
     private static void checkChunkSize(int chunkSize) {
