@@ -34,6 +34,11 @@ final class ClassDataSharing {
             "procpool-cds-" + System.getProperty("user.name", "user"));
     /** Archives this JVM has already asked a child to dump, so only one child per archive does. */
     private static final Set<Path> DUMPING = ConcurrentHashMap.newKeySet();
+    /**
+     * CDS explains on stderr every class it cannot archive ("Pre JDK 6 class not supported"); sharing is an
+     * optimization that falls back silently, so its messages would only be noise in the user's output.
+     */
+    private static final String QUIET = "-Xlog:cds*=off:stderr";
 
     private ClassDataSharing() {
     }
@@ -75,16 +80,17 @@ final class ClassDataSharing {
             return Plan.NONE;
         }
         if (Runtime.version().feature() >= 19) {
-            return new Plan(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive), null, null);
+            return new Plan(List.of(QUIET, "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive), null,
+                    null);
         }
         if (Files.isRegularFile(archive)) {
-            return new Plan(List.of("-XX:SharedArchiveFile=" + archive), null, null);
+            return new Plan(List.of(QUIET, "-XX:SharedArchiveFile=" + archive), null, null);
         }
         if (!DUMPING.add(archive)) {
             return Plan.NONE; // another child of ours is making it
         }
         Path dump = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        return new Plan(List.of("-XX:ArchiveClassesAtExit=" + dump), dump, archive);
+        return new Plan(List.of(QUIET, "-XX:ArchiveClassesAtExit=" + dump), dump, archive);
     }
 
     private static boolean applies(LaunchSpec spec) {
