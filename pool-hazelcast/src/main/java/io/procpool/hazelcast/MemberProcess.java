@@ -4,15 +4,18 @@ import io.procpool.PoolException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * A {@link Member} in a JVM of its own on this machine, started by this JVM and tied to it: it stops when
@@ -27,12 +30,14 @@ import java.util.concurrent.TimeoutException;
  * }
  * }</pre>
  *
- * <p>Thread-safety: thread-safe. A daemon thread copies the member's stdout to this JVM's; its stderr is inherited.
+ * <p>Thread-safety: thread-safe. Two daemon threads copy the member's stdout and stderr to this JVM's, a line at a
+ * time; the last lines of its stderr explain a member that does not start.
  */
 public final class MemberProcess implements AutoCloseable {
     private static final String READY = "procpool member ready at ";
     private static final long START_TIMEOUT_SECONDS = 60;
     private static final long STOP_GRACE_SECONDS = 10;
+    private static final int STDERR_TAIL_LINES = 40;
     /** The access to JDK internals Hazelcast asks for on Java 9+ (else it warns and runs slower paths). */
     private static final List<String> HAZELCAST_JDK_ACCESS = List.of("--add-modules", "java.se",
             "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
@@ -73,20 +78,41 @@ public final class MemberProcess implements AutoCloseable {
         }
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            process = new ProcessBuilder(command).start();
         } catch (IOException e) {
             throw new PoolException("could not start a member: " + String.join(" ", command), e);
         }
         CompletableFuture<String> ready = new CompletableFuture<>();
-        Thread pump = new Thread(() -> pumpStdout(process, ready), "member-" + process.pid() + "-stdout");
-        pump.setDaemon(true);
-        pump.start();
+        Deque<String> stderrTail = new ArrayDeque<>();
+        copyLines(process, process.getInputStream(), "stdout", line -> {
+            if (!ready.isDone() && line.startsWith(READY)) {
+                ready.complete(line.substring(READY.length(), line.indexOf(' ', READY.length())));
+            } else {
+                System.out.println(line);
+            }
+        }, () -> ready.completeExceptionally(new IllegalStateException("it exited with code "
+                + process.onExit().join().exitValue() + " before it was ready")));
+        copyLines(process, process.getErrorStream(), "stderr", line -> {
+            synchronized (stderrTail) {
+                stderrTail.addLast(line);
+                if (stderrTail.size() > STDERR_TAIL_LINES) {
+                    stderrTail.removeFirst();
+                }
+            }
+            System.err.println(line);
+        }, () -> { });
         try {
             return new MemberProcess(process, ready.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         } catch (TimeoutException | ExecutionException e) {
             process.destroyForcibly();
-            throw new PoolException("the member (pid " + process.pid() + ") did not say it was ready within "
-                    + START_TIMEOUT_SECONDS + " s; command line: " + String.join(" ", command), e);
+            String why = e instanceof TimeoutException ? "did not say it was ready within " + START_TIMEOUT_SECONDS
+                    + " s" : e.getCause().getMessage();
+            String tail;
+            synchronized (stderrTail) {
+                tail = String.join("\n", stderrTail);
+            }
+            throw new PoolException("the member (pid " + process.pid() + ") " + why + ".\nCommand line: "
+                    + String.join(" ", command) + "\nLast lines of its stderr:\n" + tail, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
@@ -94,26 +120,22 @@ public final class MemberProcess implements AutoCloseable {
         }
     }
 
-    /** Completes {@code ready} with the member's address from its ready line, and copies every other line. */
-    private static void pumpStdout(Process process, CompletableFuture<String> ready) {
-        try (BufferedReader out = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (!ready.isDone() && line.startsWith(READY)) {
-                    ready.complete(line.substring(READY.length(), line.indexOf(' ', READY.length())));
-                } else {
-                    System.out.println(line);
+    /** Hands each line of a member's output stream to {@code each} on a daemon thread, then runs {@code atEnd}. */
+    private static void copyLines(Process process, InputStream stream, String name, Consumer<String> each,
+                                  Runnable atEnd) {
+        Thread thread = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    each.accept(line);
                 }
+            } catch (IOException e) {
+                // the member is gone; atEnd reports it
             }
-            ready.completeExceptionally(new IllegalStateException("the member exited with code "
-                    + process.waitFor() + " before it was ready"));
-        } catch (IOException e) {
-            ready.completeExceptionally(new UncheckedIOException(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            ready.completeExceptionally(e);
-        }
+            atEnd.run();
+        }, "member-" + process.pid() + "-" + name);
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** @return where the member listens, {@code host:port}, for clients and other members */

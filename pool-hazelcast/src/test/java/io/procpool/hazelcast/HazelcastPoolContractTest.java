@@ -16,7 +16,7 @@ class HazelcastPoolContractTest extends PoolContractTest {
 
     @BeforeAll
     static void startCluster() {
-        cluster = TestCluster.start();
+        cluster = TestCluster.start(2);
         pool = cluster.poolBuilder().build();
     }
 

@@ -54,6 +54,14 @@ class SettingsTest {
     }
 
     @Test
+    void aMemberThatCannotStartFailsWithItsExitCodeAndStderr() {
+        PoolException e = assertThrows(PoolException.class, () -> MemberProcess.start("c", List.of(),
+                List.of(System.getProperty("java.class.path")), List.of("-XX:+NoSuchOption")));
+        assertTrue(e.getMessage().contains("exited with code 1 before it was ready"), e::getMessage);
+        assertTrue(e.getMessage().contains("Unrecognized VM option 'NoSuchOption'"), e::getMessage);
+    }
+
+    @Test
     void aClusterNobodyAnswersFailsTheBuildInsteadOfHanging() throws IOException {
         int unusedPort;
         try (ServerSocket socket = new ServerSocket(0)) {

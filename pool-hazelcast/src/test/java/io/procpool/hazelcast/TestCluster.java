@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A two-member cluster for one test class: member JVMs on 127.0.0.1, started one after the other (the second joins
- * the first), with this JVM's class path so they load the tests' tasks, and a cluster name no other run shares.
+ * A cluster for one test class: member JVMs on 127.0.0.1, started one after the other (each joins the first), with
+ * this JVM's class path so they load the tests' tasks, and a cluster name no other run shares.
  *
  * <p>Thread-safety: start and close it on the test class's thread.
  */
@@ -19,13 +19,16 @@ final class TestCluster implements AutoCloseable {
     final String name = "procpool-test-" + UUID.randomUUID();
     final List<MemberProcess> members = new ArrayList<>();
 
-    static TestCluster start() {
+    static TestCluster start(int size) {
         TestCluster cluster = new TestCluster();
         try {
             List<String> classPath = Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator));
             MemberProcess first = MemberProcess.start(cluster.name, List.of(), classPath, MEMBER_JVM);
             cluster.members.add(first);
-            cluster.members.add(MemberProcess.start(cluster.name, List.of(first.address()), classPath, MEMBER_JVM));
+            while (cluster.members.size() < size) {
+                cluster.members.add(MemberProcess.start(cluster.name, List.of(first.address()), classPath,
+                        MEMBER_JVM));
+            }
         } catch (RuntimeException e) {
             cluster.close();
             throw e;

@@ -241,7 +241,8 @@ public final class ClusterSink implements TaskSink {
         long pid = target == null ? -1 : MemberNames.pidOf(target);
         if (cause instanceof MemberLeftException || cause instanceof TargetDisconnectedException
                 || cause instanceof TargetNotMemberException || cause instanceof HazelcastInstanceNotActiveException
-                || cause instanceof HazelcastClientNotActiveException || cause instanceof HazelcastClientOfflineException
+                || cause instanceof HazelcastClientNotActiveException
+                || cause instanceof HazelcastClientOfflineException
                 || cause instanceof OperationTimeoutException) {
             return new MemberLostException(task + " was lost: " + where + (pid > 0 ? " (pid " + pid + ")" : "")
                     + " left or could not be reached, and no member took the task over: " + cause, where, pid, cause);
