@@ -36,7 +36,8 @@ public final class Codec {
     private static final ThrowableSerializer THROWABLES = new ThrowableSerializer();
     private static final Pattern TRACE_CLASS = Pattern.compile("Serialization trace:\\s*\\n\\s*\\S+ \\(([\\w.$]+)\\)");
 
-    private static final Pool<Context> CONTEXTS = new Pool<>(true, false, 64) {
+    /** Soft references: the buffers kept in idle contexts give way under memory pressure. */
+    private static final Pool<Context> CONTEXTS = new Pool<>(true, true, 64) {
         @Override
         protected Context create() {
             return new Context();
@@ -199,8 +200,11 @@ public final class Codec {
 
     /** A Kryo with its reusable buffers. */
     private static final class Context {
-        /** Buffers above this are dropped after use, so a pooled context does not pin one huge payload's memory. */
-        private static final int KEEP_BUFFER_BYTES = 1 << 20;
+        /**
+         * Buffers up to this size are kept for the next encoding (regrowing one from 4 KiB costs twice the payload in
+         * copies); larger ones are dropped, so a pooled context does not pin one huge payload's memory.
+         */
+        private static final int KEEP_BUFFER_BYTES = 16 << 20;
 
         final Kryo kryo = newKryo();
         final Output output = new Output(4096, Frames.MAX_PAYLOAD);

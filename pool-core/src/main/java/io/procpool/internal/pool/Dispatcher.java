@@ -42,6 +42,8 @@ public final class Dispatcher implements TaskSink {
 
     /** Tasks waiting for a worker; submitters beyond this wait. */
     private static final int QUEUE_CAPACITY = 8192;
+    /** Encoded bytes that may wait in the queue; a submitter beyond this waits, so a map of big items stays bounded. */
+    private static final long QUEUED_BYTES_LIMIT = 64L << 20;
     /** How long a worker may take from launch to hello. JVM start-up is ~0.1 s; a loaded machine is much slower. */
     private static final long STARTUP_TIMEOUT_MILLIS = 60_000;
     /** Consecutive failed starts after which queued work fails instead of waiting for a worker. */
@@ -57,6 +59,7 @@ public final class Dispatcher implements TaskSink {
     private final PoolConfig config;
     private final ClassLoader userClassLoader;
     private final BlockingQueue<PendingTask> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
+    private final QueuedBytes queuedBytes = new QueuedBytes(QUEUED_BYTES_LIMIT);
     /** Tasks handed back by a dead worker (never started) and tasks submitted from pool threads: served first. */
     private final ConcurrentLinkedDeque<PendingTask> retry = new ConcurrentLinkedDeque<>();
     private final List<WorkerHandle> workers = new CopyOnWriteArrayList<>();
@@ -206,7 +209,8 @@ public final class Dispatcher implements TaskSink {
             return;
         }
         try {
-            queue.put(task); // backpressure: waits while writers drain the queue
+            queuedBytes.reserve(task.payload().length); // backpressure: waits while writers drain the queue
+            queue.put(task);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             task.future().cancel(false);
@@ -234,7 +238,7 @@ public final class Dispatcher implements TaskSink {
             return task;
         }
         try {
-            return queue.poll(TAKE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+            return dequeued(queue.poll(TAKE_POLL_MILLIS, TimeUnit.MILLISECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
@@ -244,7 +248,15 @@ public final class Dispatcher implements TaskSink {
     /** Next task if one is waiting, without waiting. */
     PendingTask poll() {
         PendingTask task = retry.poll();
-        return task != null ? task : queue.poll();
+        return task != null ? task : dequeued(queue.poll());
+    }
+
+    /** Gives back the queue's byte budget of a task that left it (null passes through). */
+    private PendingTask dequeued(PendingTask task) {
+        if (task != null) {
+            queuedBytes.release(task.payload().length);
+        }
+        return task;
     }
 
     /** Puts never-started tasks back at the front (or cancels them when the pool is terminated). */
@@ -379,7 +391,11 @@ public final class Dispatcher implements TaskSink {
     }
 
     private void onCancelled(PendingTask task) {
-        if (queue.remove(task) || retry.remove(task)) {
+        if (queue.remove(task)) {
+            queuedBytes.release(task.payload().length);
+            return;
+        }
+        if (retry.remove(task)) {
             return;
         }
         WorkerHandle worker = task.worker;
@@ -491,7 +507,10 @@ public final class Dispatcher implements TaskSink {
         while ((task = retry.poll()) != null) {
             drained.add(task);
         }
-        queue.drainTo(drained);
+        List<PendingTask> fromQueue = new ArrayList<>();
+        queue.drainTo(fromQueue);
+        fromQueue.forEach(this::dequeued);
+        drained.addAll(fromQueue);
         return drained;
     }
 }

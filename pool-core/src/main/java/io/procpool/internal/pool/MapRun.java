@@ -84,6 +84,9 @@ final class MapRun<R> {
     }
 
     private void onChunk(int index, int offset, PendingTask chunk, Object value, Throwable error) {
+        synchronized (this) {
+            chunks.set(index, null); // done: let its encoded arguments go, a big map would otherwise hold them all
+        }
         if (error == null && value instanceof Object[] chunkResults && chunkResults.length == chunk.itemCount()) {
             System.arraycopy(chunkResults, 0, results, offset, chunkResults.length);
         } else if (error == null) {
@@ -129,6 +132,6 @@ final class MapRun<R> {
         synchronized (this) {
             later = new ArrayList<>(chunks.subList(Math.min(first, chunks.size()), chunks.size()));
         }
-        later.forEach(chunk -> chunk.future().cancel(true));
+        later.stream().filter(java.util.Objects::nonNull).forEach(chunk -> chunk.future().cancel(true));
     }
 }

@@ -128,7 +128,7 @@ public final class PoolCalls {
                 run.add(chunk);
                 sink.submit(chunk); // the workers start while the rest is still being encoded
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an OutOfMemoryError while encoding must not orphan the chunks sent
             run.abandon();
             throw e;
         }
