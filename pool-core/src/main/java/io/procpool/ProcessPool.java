@@ -1,7 +1,7 @@
 package io.procpool;
 
 import io.procpool.internal.pool.Dispatcher;
-import io.procpool.internal.pool.PoolCalls;
+import io.procpool.internal.pool.SinkPool;
 import io.procpool.internal.pool.PoolConfig;
 import io.procpool.internal.process.DefaultLaunchSpec;
 import io.procpool.internal.process.LaunchSpec;
@@ -11,16 +11,10 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * A {@link Pool} of long-lived worker JVMs on this machine, fed Kryo-encoded tasks over their stdin and answering on
@@ -37,17 +31,16 @@ import java.util.stream.Stream;
  * reader threads, so their non-async callbacks run there: keep them short, and do not make blocking pool calls in
  * them (that is refused with {@link IllegalStateException}).
  */
-public final class ProcessPool implements Pool {
+public final class ProcessPool extends SinkPool {
     private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
 
     private final PoolConfig config;
     private final Dispatcher dispatcher;
-    private final PoolCalls calls;
 
     private ProcessPool(PoolConfig config, Dispatcher dispatcher) {
+        super(dispatcher);
         this.config = config;
         this.dispatcher = dispatcher;
-        this.calls = new PoolCalls(dispatcher);
     }
 
     /**
@@ -70,93 +63,6 @@ public final class ProcessPool implements Pool {
     /** @return the pool's name; its workers are named {@code <name>-worker-<n>} */
     public String name() {
         return config.name();
-    }
-
-    @Override
-    public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunkSize) {
-        return PoolCalls.await(calls.mapAsync(fn, items, chunkSize));
-    }
-
-    @Override
-    public <T, R> CompletableFuture<List<R>> mapAsync(TaskFunction<? super T, ? extends R> fn,
-                                                      Iterable<? extends T> items, int chunkSize) {
-        return calls.mapAsync(fn, items, chunkSize);
-    }
-
-    @Override
-    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
-                                 int chunkSize) {
-        Objects.requireNonNull(items, "items");
-        return calls.imap(fn, items.iterator(), chunkSize, true, () -> { });
-    }
-
-    @Override
-    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items, int chunkSize) {
-        Objects.requireNonNull(items, "items");
-        Iterator<? extends T> iterator = items.iterator();
-        return calls.imap(fn, iterator, chunkSize, true, items::close);
-    }
-
-    @Override
-    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
-                                          int chunkSize) {
-        Objects.requireNonNull(items, "items");
-        return calls.imap(fn, items.iterator(), chunkSize, false, () -> { });
-    }
-
-    @Override
-    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
-                                          int chunkSize) {
-        Objects.requireNonNull(items, "items");
-        Iterator<? extends T> iterator = items.iterator();
-        return calls.imap(fn, iterator, chunkSize, false, items::close);
-    }
-
-    @Override
-    public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
-                              ProgressListener listener, Duration every) {
-        return PoolCalls.await(calls.mapAsync(fn, items, listener, every));
-    }
-
-    @Override
-    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
-                                 ProgressListener listener, Duration every) {
-        return imapWithProgress(fn, items, true, listener, every);
-    }
-
-    @Override
-    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
-                                          ProgressListener listener, Duration every) {
-        return imapWithProgress(fn, items, false, listener, every);
-    }
-
-    private <T, R> Stream<R> imapWithProgress(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
-                                              boolean ordered, ProgressListener listener, Duration every) {
-        Objects.requireNonNull(items, "items");
-        Spliterator<? extends T> split = items.spliterator();
-        return calls.imap(fn, Spliterators.iterator(split), split.getExactSizeIfKnown(), ordered, items::close,
-                listener, every);
-    }
-
-    @Override
-    public <A, B, R> List<R> starmap(TaskBiFunction<? super A, ? super B, ? extends R> fn,
-                                     Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunkSize) {
-        return PoolCalls.await(calls.starmapAsync(fn, pairs, chunkSize));
-    }
-
-    @Override
-    public <R> R apply(TaskCallable<? extends R> task) {
-        return PoolCalls.await(calls.<R>applyAsync(task));
-    }
-
-    @Override
-    public <R> CompletableFuture<R> applyAsync(TaskCallable<? extends R> task) {
-        return calls.applyAsync(task);
-    }
-
-    @Override
-    public <T, R> CompletableFuture<R> applyAsync(TaskFunction<? super T, ? extends R> fn, T arg) {
-        return calls.applyAsync(fn, arg);
     }
 
     @Override

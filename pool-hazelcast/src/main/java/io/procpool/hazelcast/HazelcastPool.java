@@ -5,24 +5,14 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.procpool.Pool;
 import io.procpool.PoolException;
-import io.procpool.ProgressListener;
-import io.procpool.TaskBiFunction;
-import io.procpool.TaskCallable;
-import io.procpool.TaskFunction;
 import io.procpool.WorkerInfo;
 import io.procpool.hazelcast.internal.ClusterSink;
-import io.procpool.internal.pool.PoolCalls;
+import io.procpool.internal.pool.SinkPool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Spliterator;
-import java.util.Spliterators;
-import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 
 /**
  * A {@link Pool} whose workers are the members of a Hazelcast cluster: the same calls, ordering, laziness, chunking
@@ -46,20 +36,19 @@ import java.util.stream.Stream;
  * <p>Thread-safety: thread-safe; any number of threads may submit concurrently. Futures complete on the pool's own
  * answer threads, never on Hazelcast's.
  */
-public final class HazelcastPool implements Pool {
+public final class HazelcastPool extends SinkPool {
     /** The name of the (durable or plain) executor the tasks go through, as {@link Member} configures it. */
     public static final String DEFAULT_EXECUTOR = "procpool";
 
     private final HazelcastInstance instance;
     private final boolean ownsInstance;
     private final ClusterSink sink;
-    private final PoolCalls calls;
 
     private HazelcastPool(HazelcastInstance instance, boolean ownsInstance, ClusterSink sink) {
+        super(sink);
         this.instance = instance;
         this.ownsInstance = ownsInstance;
         this.sink = sink;
-        this.calls = new PoolCalls(sink);
     }
 
     /**
@@ -81,93 +70,6 @@ public final class HazelcastPool implements Pool {
     /** @return the Hazelcast client or member this pool submits through */
     public HazelcastInstance instance() {
         return instance;
-    }
-
-    @Override
-    public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunkSize) {
-        return PoolCalls.await(calls.mapAsync(fn, items, chunkSize));
-    }
-
-    @Override
-    public <T, R> CompletableFuture<List<R>> mapAsync(TaskFunction<? super T, ? extends R> fn,
-                                                      Iterable<? extends T> items, int chunkSize) {
-        return calls.mapAsync(fn, items, chunkSize);
-    }
-
-    @Override
-    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
-                                 int chunkSize) {
-        Objects.requireNonNull(items, "items");
-        return calls.imap(fn, items.iterator(), chunkSize, true, () -> { });
-    }
-
-    @Override
-    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items, int chunkSize) {
-        Objects.requireNonNull(items, "items");
-        Iterator<? extends T> iterator = items.iterator();
-        return calls.imap(fn, iterator, chunkSize, true, items::close);
-    }
-
-    @Override
-    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
-                                          int chunkSize) {
-        Objects.requireNonNull(items, "items");
-        return calls.imap(fn, items.iterator(), chunkSize, false, () -> { });
-    }
-
-    @Override
-    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
-                                          int chunkSize) {
-        Objects.requireNonNull(items, "items");
-        Iterator<? extends T> iterator = items.iterator();
-        return calls.imap(fn, iterator, chunkSize, false, items::close);
-    }
-
-    @Override
-    public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
-                              ProgressListener listener, Duration every) {
-        return PoolCalls.await(calls.mapAsync(fn, items, listener, every));
-    }
-
-    @Override
-    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
-                                 ProgressListener listener, Duration every) {
-        return imapWithProgress(fn, items, true, listener, every);
-    }
-
-    @Override
-    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
-                                          ProgressListener listener, Duration every) {
-        return imapWithProgress(fn, items, false, listener, every);
-    }
-
-    private <T, R> Stream<R> imapWithProgress(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
-                                              boolean ordered, ProgressListener listener, Duration every) {
-        Objects.requireNonNull(items, "items");
-        Spliterator<? extends T> split = items.spliterator();
-        return calls.imap(fn, Spliterators.iterator(split), split.getExactSizeIfKnown(), ordered, items::close,
-                listener, every);
-    }
-
-    @Override
-    public <A, B, R> List<R> starmap(TaskBiFunction<? super A, ? super B, ? extends R> fn,
-                                     Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunkSize) {
-        return PoolCalls.await(calls.starmapAsync(fn, pairs, chunkSize));
-    }
-
-    @Override
-    public <R> R apply(TaskCallable<? extends R> task) {
-        return PoolCalls.await(calls.<R>applyAsync(task));
-    }
-
-    @Override
-    public <R> CompletableFuture<R> applyAsync(TaskCallable<? extends R> task) {
-        return calls.applyAsync(task);
-    }
-
-    @Override
-    public <T, R> CompletableFuture<R> applyAsync(TaskFunction<? super T, ? extends R> fn, T arg) {
-        return calls.applyAsync(fn, arg);
     }
 
     /**
