@@ -39,12 +39,20 @@ public final class PoolBench {
     private static final int CPU_N = 200;
     private static final double CPU_TASK_MILLIS = 8.3;
     private static final long IMAP_N = 10_000_000L;
+    private static final int WARM_UPS = 3;
+    private static final int MEASURED = 3;
 
     private final Map<String, Double> metrics = new LinkedHashMap<>();
 
     private PoolBench() {
     }
 
+    /**
+     * Runs every workload and prints the table and the JSON line.
+     *
+     * @param args {@code --json-out FILE} to also write the JSON line to a file
+     * @throws Exception a workload failed or produced a wrong result
+     */
     public static void main(String[] args) throws Exception {
         PoolBench bench = new PoolBench();
         bench.startup();
@@ -96,19 +104,37 @@ public final class PoolBench {
         put("worker.idle_rss_mib", total / pool.workers().size());
     }
 
-    /** (b) 200,000 x {@code x + 1} through map at chunk 1, automatic and 1000, each warmed up once on a tenth. */
+    /**
+     * (b) 200,000 x {@code x + 1} through map at chunk 1, automatic and 1000. The JIT needs a few full runs to reach
+     * steady state (a cold run is 2-5x slower), so each size runs {@link #WARM_UPS} times unmeasured and the median of
+     * {@link #MEASURED} runs counts.
+     */
     private void tinyTasks(ProcessPool pool) {
         List<Integer> items = IntStream.range(0, TINY_N).boxed().collect(Collectors.toList());
         long expected = (long) TINY_N * (TINY_N + 1) / 2;
         TaskFunction<Integer, Integer> inc = x -> x + 1;
         for (int chunk : new int[] {1, 0, 1000}) {
-            pool.map(inc, items.subList(0, TINY_N / 10), chunk);
-            long start = System.nanoTime();
-            List<Integer> results = pool.map(inc, items, chunk);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            check(results.stream().mapToLong(Integer::longValue).sum() == expected, "tiny sum");
+            double seconds = steadySeconds(() -> {
+                List<Integer> results = pool.map(inc, items, chunk);
+                check(results.stream().mapToLong(Integer::longValue).sum() == expected, "tiny sum");
+            });
             put("tiny." + (chunk == 0 ? "cs_default" : "cs" + chunk) + ".tasks_per_s", TINY_N / seconds);
         }
+    }
+
+    /** The median time of {@link #MEASURED} runs of {@code run}, after {@link #WARM_UPS} unmeasured ones. */
+    private static double steadySeconds(Runnable run) {
+        for (int i = 0; i < WARM_UPS; i++) {
+            run.run();
+        }
+        double[] seconds = new double[MEASURED];
+        for (int i = 0; i < MEASURED; i++) {
+            long start = System.nanoTime();
+            run.run();
+            seconds[i] = (System.nanoTime() - start) / 1e9;
+        }
+        Arrays.sort(seconds);
+        return seconds[MEASURED / 2];
     }
 
     /** (c) Sequential applyAsync(...).get() round trips. */
@@ -138,21 +164,17 @@ public final class PoolBench {
             Arrays.fill(array, (byte) i);
             arrays.add(array);
         }
-        double mib = (double) PAYLOAD_N * PAYLOAD_BYTES / (1 << 20);
-        pool.map((byte[] a) -> a.length, arrays.subList(0, 20));
-        long start = System.nanoTime();
-        List<Integer> lengths = pool.map((byte[] a) -> a.length, arrays);
-        double oneWay = (System.nanoTime() - start) / 1e9;
-        check(lengths.stream().allMatch(n -> n == PAYLOAD_BYTES), "payload lengths");
-        put("payload.len_oneway_mb_per_s", mib * 1.048576 / oneWay);
-        pool.map((byte[] a) -> a, arrays.subList(0, 20));
-        start = System.nanoTime();
-        List<byte[]> echoed = pool.map((byte[] a) -> a, arrays);
-        double echo = (System.nanoTime() - start) / 1e9;
-        for (int i = 0; i < PAYLOAD_N; i++) {
-            check(echoed.get(i).length == PAYLOAD_BYTES && echoed.get(i)[PAYLOAD_BYTES - 1] == (byte) i, "echo");
-        }
-        put("payload.echo_payload_mb_per_s", mib * 1.048576 / echo);
+        double mb = (double) PAYLOAD_N * PAYLOAD_BYTES / 1e6;
+        double oneWay = steadySeconds(() -> check(pool.map((byte[] a) -> a.length, arrays).stream()
+                .allMatch(n -> n == PAYLOAD_BYTES), "payload lengths"));
+        put("payload.len_oneway_mb_per_s", mb / oneWay);
+        double echo = steadySeconds(() -> {
+            List<byte[]> echoed = pool.map((byte[] a) -> a, arrays);
+            for (int i = 0; i < PAYLOAD_N; i++) {
+                check(echoed.get(i).length == PAYLOAD_BYTES && echoed.get(i)[PAYLOAD_BYTES - 1] == (byte) i, "echo");
+            }
+        });
+        put("payload.echo_payload_mb_per_s", mb / echo);
     }
 
     /**

@@ -25,7 +25,12 @@ final class RawPipe {
     private RawPipe() {
     }
 
-    /** The child: echo every message until stdin ends. */
+    /**
+     * The child: echo every message until stdin ends.
+     *
+     * @param args none
+     * @throws IOException the pipe to the parent broke
+     */
     public static void main(String[] args) throws IOException {
         DataInputStream in = new DataInputStream(new BufferedInputStream(System.in, 1 << 16));
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(System.out, 1 << 16));
