@@ -1,7 +1,5 @@
 package io.procpool.examples;
 
-import io.procpool.JvmProcess;
-
 /**
  * Python's {@code get_logger().setLevel(logging.INFO)}: the level of procpool's loggers is the binding's business;
  * with slf4j-simple it is the system property {@code org.slf4j.simpleLogger.log.io.procpool}. At INFO the DEBUG
@@ -13,10 +11,6 @@ public final class LoggerLevel {
     private LoggerLevel() {
     }
 
-    static void worker() {
-        System.out.println("Doing some work");
-    }
-
     /**
      * Runs the example.
      *
@@ -24,9 +18,6 @@ public final class LoggerLevel {
      * @throws InterruptedException interrupted while waiting
      */
     public static void main(String[] args) throws InterruptedException {
-        System.setProperty("org.slf4j.simpleLogger.log.io.procpool", "info"); // before the first logger exists
-        JvmProcess p = new JvmProcess(LoggerLevel::worker);
-        p.start();
-        p.join();
+        Logging.runWorkerLoggingAt("info");
     }
 }

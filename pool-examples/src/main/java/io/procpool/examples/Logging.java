@@ -26,7 +26,12 @@ public final class Logging {
      * @throws InterruptedException interrupted while waiting
      */
     public static void main(String[] args) throws InterruptedException {
-        System.setProperty("org.slf4j.simpleLogger.log.io.procpool", "debug"); // before the first logger exists
+        runWorkerLoggingAt("debug");
+    }
+
+    /** Sets procpool's log level (before the first logger exists), then runs {@link #worker()} in a child. */
+    static void runWorkerLoggingAt(String level) throws InterruptedException {
+        System.setProperty("org.slf4j.simpleLogger.log.io.procpool", level);
         JvmProcess p = new JvmProcess(Logging::worker);
         p.start();
         p.join();
