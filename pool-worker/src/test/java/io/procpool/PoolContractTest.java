@@ -270,6 +270,15 @@ public abstract class PoolContractTest {
     }
 
     @Test
+    void aSynchronousFailureShowsWhereTheCallWasMade() {
+        TaskFailedException e = assertThrows(TaskFailedException.class,
+                () -> pool().map(PoolContractTest::failingStep, List.of(6)));
+        assertTrue(java.util.Arrays.stream(e.getStackTrace()).anyMatch(
+                frame -> frame.getMethodName().contains("aSynchronousFailureShowsWhereTheCallWasMade")),
+                "the caller's frames, not the reader thread's");
+    }
+
+    @Test
     void remoteExceptionThroughApplyAsyncKeepsClassFramesCauseAndSuppressed() {
         CompletableFuture<Integer> future = pool().applyAsync(PoolContractTest::failingStep, 5);
         ExecutionException e = assertThrows(ExecutionException.class, future::get);

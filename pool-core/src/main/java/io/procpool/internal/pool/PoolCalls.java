@@ -209,6 +209,11 @@ public final class PoolCalls {
         try {
             return future.get(); // every task ends: answer, failure, timeout, worker death, cancel or terminate
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof PoolException failure) {
+                // Built on a reader thread, its own frames say nothing; the caller's say where the call was made.
+                // The future is this synchronous call's own, so no other thread sees the change.
+                failure.fillInStackTrace();
+            }
             throw rethrowable(e.getCause());
         } catch (InterruptedException e) {
             future.cancel(true);
