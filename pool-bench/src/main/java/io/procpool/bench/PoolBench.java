@@ -217,7 +217,10 @@ public final class PoolBench {
         return bytes / 1048576.0;
     }
 
-    /** (e) 200 CPU-bound tasks of about 8 ms: serial in this JVM, then pools of 1 and 2 workers. */
+    /**
+     * (e) 200 CPU-bound tasks of about 8 ms: serial in this JVM (already compiled by the calibration), then pools of 1
+     * and 2 workers at steady state (their JIT warms up in the unmeasured runs).
+     */
     private void cpuBound() {
         long iterations = calibrate();
         List<Long> seeds = java.util.stream.LongStream.range(0, CPU_N).boxed().collect(Collectors.toList());
@@ -228,12 +231,8 @@ public final class PoolBench {
         put("cpu.serial_s", serial);
         for (int workers : new int[] {1, 2}) {
             try (ProcessPool pool = ProcessPool.builder().workers(workers).build()) {
-                pool.map((Long seed) -> Spin.work(seed, iterations / 10), seeds.subList(0, 20), 1);
-                start = System.nanoTime();
-                long sum = pool.map((Long seed) -> Spin.work(seed, iterations), seeds, 1).stream()
-                        .mapToLong(Long::longValue).sum();
-                double seconds = (System.nanoTime() - start) / 1e9;
-                check(sum == serialSum, "cpu sum");
+                double seconds = steadySeconds(() -> check(pool.map((Long seed) -> Spin.work(seed, iterations), seeds, 1)
+                        .stream().mapToLong(Long::longValue).sum() == serialSum, "cpu sum"));
                 put("cpu.w" + workers + ".speedup_vs_serial", serial / seconds);
             }
         }
