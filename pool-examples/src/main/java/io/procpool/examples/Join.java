@@ -32,14 +32,26 @@ public final class Join {
      * @throws InterruptedException interrupted while waiting
      */
     public static void main(String[] args) throws InterruptedException {
-        JvmProcess d = new JvmProcess("daemon", Join::daemon);
-        d.setDaemon(true);
-        JvmProcess n = new JvmProcess("non-daemon", Join::nonDaemon);
-        n.setDaemon(false);
+        JvmProcess d = daemonProcess();
+        JvmProcess n = nonDaemonProcess();
         d.start();
         Thread.sleep(1_000);
         n.start();
         d.join();
         n.join();
+    }
+
+    /** The seed's {@code d}: a daemon process named "daemon" running {@link #daemon()}. */
+    static JvmProcess daemonProcess() {
+        JvmProcess d = new JvmProcess("daemon", Join::daemon);
+        d.setDaemon(true);
+        return d;
+    }
+
+    /** The seed's {@code n}: a non-daemon process named "non-daemon" running {@link #nonDaemon()}. */
+    static JvmProcess nonDaemonProcess() {
+        JvmProcess n = new JvmProcess("non-daemon", Join::nonDaemon);
+        n.setDaemon(false);
+        return n;
     }
 }

@@ -20,10 +20,8 @@ public final class JoinTimeout {
      * @throws InterruptedException interrupted while waiting
      */
     public static void main(String[] args) throws InterruptedException {
-        JvmProcess d = new JvmProcess("daemon", Join::daemon);
-        d.setDaemon(true);
-        JvmProcess n = new JvmProcess("non-daemon", Join::nonDaemon);
-        n.setDaemon(false);
+        JvmProcess d = Join.daemonProcess();
+        JvmProcess n = Join.nonDaemonProcess();
         d.start();
         n.start();
         d.join(Duration.ofSeconds(1));
