@@ -1,7 +1,5 @@
 package io.procpool;
 
-import java.util.OptionalInt;
-
 /**
  * The worker running a task exited, was killed, or broke its channel before it answered. The pool has already
  * replaced it.
@@ -11,12 +9,15 @@ import java.util.OptionalInt;
 public class WorkerDiedException extends PoolException {
     private static final long serialVersionUID = 1L;
 
+    /** {@link #exitCode()} when the process's end could not be observed; no real exit code takes this value. */
+    public static final int UNKNOWN_EXIT_CODE = Integer.MIN_VALUE;
+
     /** The worker that died. */
     private final String workerName;
     /** Its process id. */
     private final long pid;
     /** Its exit code in Python's convention, or {@code null} when unknown. */
-    private final Integer exitCode;
+    private final int exitCode;
     /** The last lines it wrote on stderr. */
     private final String stderrTail;
 
@@ -25,10 +26,10 @@ public class WorkerDiedException extends PoolException {
      * @param workerName the worker's name
      * @param pid        the worker's process id
      * @param exitCode   the exit code in Python's convention ({@code -9} for SIGKILL, {@code 3} for
-     *                   {@code System.exit(3)}), or {@code null} when the worker had not exited yet
+     *                   {@code System.exit(3)}), or {@link #UNKNOWN_EXIT_CODE}
      * @param stderrTail the last lines the worker wrote on its standard error
      */
-    public WorkerDiedException(String message, String workerName, long pid, Integer exitCode, String stderrTail) {
+    public WorkerDiedException(String message, String workerName, long pid, int exitCode, String stderrTail) {
         super(message);
         this.workerName = workerName;
         this.pid = pid;
@@ -48,11 +49,11 @@ public class WorkerDiedException extends PoolException {
 
     /**
      * @return the exit code in Python's convention: {@code -N} when killed by signal N (-9 for SIGKILL, -15 for
-     *     SIGTERM), {@code n} for {@code System.exit(n)}; empty when the process had not ended when the failure was
-     *     reported (a corrupted channel)
+     *     SIGTERM), {@code n} for {@code System.exit(n)}; {@link #UNKNOWN_EXIT_CODE} when the process's end could not
+     *     be observed (a cluster member lost on another machine)
      */
-    public OptionalInt exitCode() {
-        return exitCode == null ? OptionalInt.empty() : OptionalInt.of(exitCode);
+    public int exitCode() {
+        return exitCode;
     }
 
     /** @return the last lines the worker wrote on its standard error, possibly empty */

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -51,7 +50,7 @@ class FaultToleranceTest {
     @Test
     void sigkillMidTaskFailsThatTaskWithMinusNine() {
         WorkerDiedException e = deathOf(FaultTasks.sigkillSelf());
-        assertEquals(OptionalInt.of(-9), e.exitCode());
+        assertEquals(-9, e.exitCode());
         assertTrue(e.workerName().startsWith("faulty-worker-"), e.workerName());
         assertTrue(e.pid() > 0);
         assertTrue(e.getMessage().contains("SIGKILL"), e.getMessage());
@@ -60,20 +59,20 @@ class FaultToleranceTest {
 
     @Test
     void sigtermMidTaskFailsThatTaskWithMinusFifteen() {
-        assertEquals(OptionalInt.of(-15), deathOf(FaultTasks.sigtermSelf()).exitCode());
+        assertEquals(-15, deathOf(FaultTasks.sigtermSelf()).exitCode());
         assertPoolServesWithTwoWorkers();
     }
 
     @Test
     void systemExitIsReportedWithItsCodeEvenAboveOneTwentyEight() {
-        assertEquals(OptionalInt.of(3), deathOf(FaultTasks.exit(3)).exitCode());
-        assertEquals(OptionalInt.of(137), deathOf(FaultTasks.exit(137)).exitCode(), "not mistaken for SIGKILL");
+        assertEquals(3, deathOf(FaultTasks.exit(3)).exitCode());
+        assertEquals(137, deathOf(FaultTasks.exit(137)).exitCode(), "not mistaken for SIGKILL");
         assertPoolServesWithTwoWorkers();
     }
 
     @Test
     void haltIsReportedWithItsCode() {
-        assertEquals(OptionalInt.of(7), deathOf(FaultTasks.halt(7)).exitCode());
+        assertEquals(7, deathOf(FaultTasks.halt(7)).exitCode());
         assertPoolServesWithTwoWorkers();
     }
 
@@ -97,7 +96,7 @@ class FaultToleranceTest {
             }
             return x;
         }, IntStream.range(0, 10).boxed().toList(), 1));
-        assertEquals(OptionalInt.of(1), e.exitCode());
+        assertEquals(1, e.exitCode());
         assertPoolServesWithTwoWorkers();
     }
 
@@ -106,6 +105,7 @@ class FaultToleranceTest {
         WorkerDiedException e = deathOf(FaultTasks.writeGarbageToFd1());
         assertTrue(e.getMessage().contains("corrupted its channel"), e.getMessage());
         assertTrue(e.getMessage().contains("|native library s"), e.getMessage());
+        assertEquals(-9, e.exitCode(), "the parent killed it; the code is the one it exited with");
         assertPoolServesWithTwoWorkers();
     }
 

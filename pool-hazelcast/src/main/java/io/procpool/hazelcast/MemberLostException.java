@@ -5,8 +5,8 @@ import io.procpool.WorkerDiedException;
 /**
  * The cluster lost a task: the member running it left (died, was killed, or was cut off) and no backup took the task
  * over (failover off, or every copy of it lost), or this client lost the cluster. A {@link WorkerDiedException}, so
- * code that handles a dead local worker handles a lost member too. {@link #exitCode()} is empty: the member's exit
- * status is not known to the caller.
+ * code that handles a dead local worker handles a lost member too. {@link #exitCode()} is
+ * {@link WorkerDiedException#UNKNOWN_EXIT_CODE}: the member's exit status is not known to the caller.
  *
  * <p>Thread-safety: immutable once thrown.
  */
@@ -20,7 +20,7 @@ public class MemberLostException extends WorkerDiedException {
      * @param cause      what Hazelcast reported
      */
     public MemberLostException(String message, String memberName, long pid, Throwable cause) {
-        super(message, memberName, pid, null, "");
+        super(message, memberName, pid, UNKNOWN_EXIT_CODE, "");
         initCause(cause);
     }
 }

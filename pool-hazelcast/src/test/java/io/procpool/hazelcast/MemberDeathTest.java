@@ -135,6 +135,6 @@ class MemberDeathTest {
                 () -> run.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS));
         MemberLostException lost = assertInstanceOf(MemberLostException.class, e.getCause());
         assertTrue(lost.getMessage().contains("was lost"), lost::getMessage);
-        assertTrue(lost.exitCode().isEmpty());
+        assertEquals(MemberLostException.UNKNOWN_EXIT_CODE, lost.exitCode());
     }
 }

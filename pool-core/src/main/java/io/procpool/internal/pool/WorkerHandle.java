@@ -61,6 +61,8 @@ final class WorkerHandle {
     private long tasksAssigned;                                                      // guarded by lock
     /** Why the parent killed this worker: the oldest task fails with it. */
     private PoolException killReason;                                                // guarded by lock
+    /** Why the parent killed this worker for a broken channel; the exception is built at exit, with the code. */
+    private String channelFault;                                                     // guarded by lock
     private boolean shutdownSent;                                                    // guarded by lock
     private final Set<Long> functionsSent = ConcurrentHashMap.newKeySet();
     private final AtomicLong tasksCompleted = new AtomicLong();
@@ -133,15 +135,13 @@ final class WorkerHandle {
                 onFrame(frame);
             }
         } catch (ChannelCorruptedException e) {
-            kill(new WorkerDiedException("worker " + name + " (pid " + child.pid() + ") corrupted its channel: "
-                    + "something wrote raw bytes on its stdout (native code, or a stream opened on fd 1); "
-                    + e.getMessage(), name, child.pid(), null, ""));
+            killForChannelFault("worker " + name + " (pid " + child.pid() + ") corrupted its channel: something "
+                    + "wrote raw bytes on its stdout (native code, or a stream opened on fd 1); " + e.getMessage());
         } catch (IOException e) {
             LOG.debug("channel from {} ended: {}", name, e.toString()); // the process exit explains it
         } catch (RuntimeException | Error e) {
             LOG.error("reader of {} failed; killing the worker", name, e);
-            kill(new WorkerDiedException("internal error reading from worker " + name + ": " + e, name,
-                    child.pid(), null, ""));
+            killForChannelFault("internal error reading from worker " + name + ": " + e);
         }
     }
 
@@ -376,6 +376,15 @@ final class WorkerHandle {
     }
 
     /** Kills the worker; the task it runs fails with {@code reason}, the others go back to the queue. */
+    private void killForChannelFault(String description) {
+        synchronized (lock) {
+            if (killReason == null && channelFault == null) {
+                channelFault = description;
+            }
+        }
+        child.kill();
+    }
+
     void kill(PoolException reason) {
         synchronized (lock) {
             if (killReason == null) {
@@ -430,6 +439,7 @@ final class WorkerHandle {
         String stderrTail = child.stderrTail(DRAIN_MILLIS);
         List<PendingTask> held;
         PoolException reason;
+        String fault;
         WorkerInfo.State before;
         synchronized (lock) {
             before = state;
@@ -438,13 +448,16 @@ final class WorkerHandle {
             inFlight.clear();
             inFlightBytes = 0;
             reason = killReason;
+            fault = channelFault;
             lock.notifyAll();
         }
         LOG.debug("{} (pid {}) {}; it held {} task(s)", name, child.pid(), ExitStatus.describe(exitCode), held.size());
         if (!ready.isDone()) {
             ready.completeExceptionally(startupFailure(exitCode, stderrTail));
         }
-        PoolException death = reason != null ? reason : deathException(exitCode, stderrTail);
+        PoolException death = reason != null ? reason
+                : fault != null ? new WorkerDiedException(fault, name, child.pid(), exitCode, stderrTail)
+                : deathException(exitCode, stderrTail);
         dispatcher.workerExited(this, before, held, death);
     }
 
