@@ -1,6 +1,6 @@
 /**
  * procpool's public API ({@link io.procpool.ProcessPool}, {@link io.procpool.JvmProcess} and their types) and, for
- * procpool's own modules only, the wire protocol, the codec and the parent side of the pool.
+ * procpool's own modules only, the wire protocol, the codec, the calls and the tasks of a pool.
  *
  * <p>On the module path a module whose tasks travel to workers must open their packages to Kryo, which encodes
  * lambdas and user objects reflectively: {@code opens com.example.tasks to com.esotericsoftware.kryo;}. The workers
@@ -20,10 +20,11 @@ module io.procpool.core {
     exports io.procpool.internal.protocol to io.procpool.worker, io.procpool.hazelcast;
     exports io.procpool.internal.codec to io.procpool.worker, io.procpool.hazelcast;
     exports io.procpool.internal.process to io.procpool.worker, io.procpool.hazelcast;
-    exports io.procpool.internal.pool to io.procpool.hazelcast;
+    exports io.procpool.internal.calls to io.procpool.hazelcast;
+    exports io.procpool.internal.task to io.procpool.hazelcast;
 
     // Kryo encodes procpool's own records and the JvmProcess fields a subclass inherits reflectively.
     opens io.procpool to com.esotericsoftware.kryo;
     opens io.procpool.internal.protocol to com.esotericsoftware.kryo;
-    opens io.procpool.internal.pool to com.esotericsoftware.kryo;
+    opens io.procpool.internal.calls to com.esotericsoftware.kryo;
 }

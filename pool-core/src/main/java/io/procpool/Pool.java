@@ -1,6 +1,6 @@
 package io.procpool;
 
-import io.procpool.internal.pool.PoolExecutorService;
+import io.procpool.internal.calls.PoolExecutorService;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

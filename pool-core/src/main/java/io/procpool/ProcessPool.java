@@ -1,8 +1,7 @@
 package io.procpool;
 
-import io.procpool.internal.pool.Dispatcher;
-import io.procpool.internal.pool.SinkPool;
-import io.procpool.internal.pool.PoolConfig;
+import io.procpool.internal.local.LocalPool;
+import io.procpool.internal.local.PoolConfig;
 import io.procpool.internal.process.DefaultLaunchSpec;
 import io.procpool.internal.process.LaunchSpec;
 import java.nio.file.Files;
@@ -13,8 +12,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * A {@link Pool} of long-lived worker JVMs on this machine, fed Kryo-encoded tasks over their stdin and answering on
@@ -27,20 +29,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
- * <p>Thread-safety: thread-safe; any number of threads may submit concurrently. Futures complete on the pool's
- * reader threads, so their non-async callbacks run there: keep them short, and do not make blocking pool calls in
- * them (that is refused with {@link IllegalStateException}).
+ * <p>Thread-safety: thread-safe; any number of threads may submit concurrently. Callbacks chained onto the pool's
+ * futures ({@code thenAccept}, {@code whenComplete}, ...) run on the pool's callback threads
+ * ({@code <name>-callbacks-<n>}), never on the threads that read the workers' pipes, so a slow callback delays no
+ * answer and a callback may make any pool call, blocking ones and {@link #close()} included. Callbacks of different
+ * tasks may run concurrently. A future nobody chained a callback onto is completed directly, which saves a thread
+ * hand-off for {@code get()} and the synchronous calls.
  */
-public final class ProcessPool extends SinkPool {
+public final class ProcessPool implements Pool {
+    /** Most workers a pool may have: each is a JVM of tens of MiB, and a machine with more cores is rare. */
+    public static final int MAX_WORKERS = 1024;
     private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
 
     private final PoolConfig config;
-    private final Dispatcher dispatcher;
+    private final LocalPool local;
 
-    private ProcessPool(PoolConfig config, Dispatcher dispatcher) {
-        super(dispatcher);
+    private ProcessPool(PoolConfig config, LocalPool local) {
         this.config = config;
-        this.dispatcher = dispatcher;
+        this.local = local;
     }
 
     /**
@@ -66,23 +72,101 @@ public final class ProcessPool extends SinkPool {
     }
 
     @Override
+    public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunkSize) {
+        return local.map(fn, items, chunkSize);
+    }
+
+    @Override
+    public <T, R> CompletableFuture<List<R>> mapAsync(TaskFunction<? super T, ? extends R> fn,
+                                                      Iterable<? extends T> items, int chunkSize) {
+        return local.mapAsync(fn, items, chunkSize);
+    }
+
+    @Override
+    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                                 int chunkSize) {
+        return local.imap(fn, items, chunkSize);
+    }
+
+    @Override
+    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items, int chunkSize) {
+        return local.imap(fn, items, chunkSize);
+    }
+
+    @Override
+    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                                          int chunkSize) {
+        return local.imapUnordered(fn, items, chunkSize);
+    }
+
+    @Override
+    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                          int chunkSize) {
+        return local.imapUnordered(fn, items, chunkSize);
+    }
+
+    @Override
+    public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                              ProgressListener listener, Duration every) {
+        return local.map(fn, items, listener, every);
+    }
+
+    @Override
+    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                 ProgressListener listener, Duration every) {
+        return local.imap(fn, items, listener, every);
+    }
+
+    @Override
+    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                          ProgressListener listener, Duration every) {
+        return local.imapUnordered(fn, items, listener, every);
+    }
+
+    @Override
+    public <A, B, R> List<R> starmap(TaskBiFunction<? super A, ? super B, ? extends R> fn,
+                                     Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunkSize) {
+        return local.starmap(fn, pairs, chunkSize);
+    }
+
+    @Override
+    public <R> R apply(TaskCallable<? extends R> task) {
+        return local.apply(task);
+    }
+
+    @Override
+    public <R> CompletableFuture<R> applyAsync(TaskCallable<? extends R> task) {
+        return local.applyAsync(task);
+    }
+
+    @Override
+    public <T, R> CompletableFuture<R> applyAsync(TaskFunction<? super T, ? extends R> fn, T arg) {
+        return local.applyAsync(fn, arg);
+    }
+
+    /**
+     * Takes no new work, waits for the work already accepted, then stops the workers. Idempotent. From a callback of
+     * one of this pool's futures it waits like from any thread (callbacks run on the pool's callback threads, and the
+     * answers it waits for arrive on others); on one of the pool's internal threads it starts closing and returns.
+     */
+    @Override
     public void close() {
-        dispatcher.close();
+        local.close();
     }
 
     @Override
     public void terminate() {
-        dispatcher.terminate();
+        local.terminate();
     }
 
     @Override
     public List<WorkerInfo> workers() {
-        return dispatcher.workers();
+        return local.workers();
     }
 
     /** @return how many workers this pool started to replace workers that died or timed out */
     public int respawnCount() {
-        return dispatcher.respawns();
+        return local.respawns();
     }
 
     @Override
@@ -225,13 +309,13 @@ public final class ProcessPool extends SinkPool {
          */
         public ProcessPool build() {
             PoolConfig config = validate();
-            Dispatcher dispatcher = Dispatcher.start(config, contextLoader());
-            return new ProcessPool(config, dispatcher);
+            return new ProcessPool(config, LocalPool.start(config, contextLoader()));
         }
 
         private PoolConfig validate() {
-            if (workers < 1) {
-                throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+            if (workers < 1 || workers > MAX_WORKERS) {
+                throw new IllegalArgumentException("workers must be between 1 and " + MAX_WORKERS
+                        + " (procpool's limit: each worker is a JVM), got " + workers);
             }
             if (name != null && name.isBlank()) {
                 throw new IllegalArgumentException("name must not be blank, got '" + name + "'");

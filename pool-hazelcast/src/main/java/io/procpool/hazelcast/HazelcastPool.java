@@ -7,7 +7,7 @@ import io.procpool.Pool;
 import io.procpool.PoolException;
 import io.procpool.WorkerInfo;
 import io.procpool.hazelcast.internal.ClusterSink;
-import io.procpool.internal.pool.SinkPool;
+import io.procpool.internal.calls.SinkPool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,6 +2,8 @@ package io.procpool.internal.process;
 
 import com.google.common.collect.EvictingQueue;
 import io.procpool.PoolException;
+import io.procpool.internal.protocol.ChannelCorruptedException;
+import io.procpool.internal.protocol.Frame;
 import io.procpool.internal.protocol.FrameReader;
 import io.procpool.internal.protocol.FrameType;
 import io.procpool.internal.protocol.FrameWriter;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * stderr forwarded line by line to the parent's {@code System.err} while the last lines are kept for failure
  * messages. Used by the pool's workers and by {@code JvmProcess}: there is one launcher.
  *
- * <p>Thread-safety: {@link #toChild()} is thread-safe (synchronized writer); {@link #fromChild()} belongs to one
+ * <p>Thread-safety: {@link #toChild()} is thread-safe (synchronized writer); {@link #nextFrame()} belongs to one
  * reader thread; the rest is thread-safe.
  */
 public final class ChildProcess {
@@ -53,6 +56,8 @@ public final class ChildProcess {
     private final FrameReader fromChild;
     private final EvictingQueue<String> stderrTail = EvictingQueue.create(STDERR_TAIL_LINES); // guarded by itself
     private final Thread stderrPump;
+    private boolean firstFrameRead;          // the channel reader's thread only
+    private volatile Long exitAnnouncement;  // the EXIT frame's id, once the child sent it
 
     private ChildProcess(String name, Process process, List<String> commandLine) {
         this.name = name;
@@ -119,8 +124,54 @@ public final class ChildProcess {
         }
     }
 
+    /**
+     * Reads the child's next frame that is not OUTPUT or EXIT; those two this channel handles itself, for every kind
+     * of child: an OUTPUT line is printed on the parent's stream (stderr lines are also kept for
+     * {@link #stderrTail}), an EXIT frame is noted for {@link #exitCode()} and closes the child's stdin. Before the
+     * first frame, bytes the JVM printed are forwarded to stderr as lines. Called by one reader thread.
+     *
+     * @return the frame, or {@code null} when the channel ended
+     * @throws ChannelCorruptedException the child wrote bytes that are not frames on its stdout
+     */
+    public Frame nextFrame() throws IOException {
+        while (true) {
+            Frame frame;
+            if (firstFrameRead) {
+                frame = fromChild.read();
+            } else {
+                frame = fromChild.readFirst(line -> {
+                    recordStderr(line);
+                    OutputSink.printLine(OutputSink.STDERR, line);
+                });
+                firstFrameRead = true;
+            }
+            if (frame == null) {
+                return null;
+            }
+            if (frame.type() == FrameType.OUTPUT) {
+                printOutput(frame);
+            } else if (frame.type() == FrameType.EXIT) {
+                exitAnnouncement = frame.id();
+                closeInput(); // see exitAnnounced()
+            } else {
+                return frame;
+            }
+        }
+    }
+
+    /**
+     * The child's exit code in Python's convention, once the process has ended and its channel was drained; empty
+     * while it runs.
+     */
+    public OptionalInt exitCode() {
+        if (process.isAlive()) {
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of(ExitStatus.pythonExitCode(process.exitValue(), exitAnnouncement));
+    }
+
     /** Prints a child's OUTPUT frame on the parent's stream, keeping stderr lines for {@link #stderrTail}. */
-    public void printOutput(io.procpool.internal.protocol.Frame output) {
+    private void printOutput(Frame output) {
         String line = new String(output.payload(), StandardCharsets.UTF_8);
         if (output.id() == OutputSink.STDERR) {
             recordStderr(line);
@@ -175,14 +226,10 @@ public final class ChildProcess {
     }
 
     /**
-     * The child sent its EXIT frame: it is on its way out. Closing its stdin now lets its stdin reader leave native
-     * code; HotSpot's exit otherwise waits up to 300 ms for threads blocked in native reads before it ends the process.
+     * Closes the child's stdin, which tells a worker its parent is done with it. Done as soon as the child announces
+     * its exit: its stdin reader then leaves native code, and HotSpot's exit otherwise waits up to 300 ms for threads
+     * blocked in native reads before it ends the process.
      */
-    public void exitAnnounced() {
-        closeInput();
-    }
-
-    /** Closes the child's stdin, which tells a worker its parent is done with it. */
     public void closeInput() {
         try {
             toChild.close();
@@ -209,10 +256,6 @@ public final class ChildProcess {
 
     public FrameWriter toChild() {
         return toChild;
-    }
-
-    public FrameReader fromChild() {
-        return fromChild;
     }
 
 }

@@ -4,7 +4,6 @@ import io.procpool.JvmProcess;
 import io.procpool.internal.codec.Codec;
 import io.procpool.internal.protocol.ChannelCorruptedException;
 import io.procpool.internal.protocol.Frame;
-import io.procpool.internal.protocol.FrameReader;
 import io.procpool.internal.protocol.FrameType;
 import io.procpool.internal.protocol.Payloads;
 import java.io.IOException;
@@ -38,7 +37,6 @@ public final class ProcessChild {
     private final ChildProcess child;
     private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
     private final Thread reader;
-    private volatile Long exitAnnouncement;
 
     private ProcessChild(String name, ChildProcess child) {
         this.name = name;
@@ -117,12 +115,10 @@ public final class ProcessChild {
     }
 
     private void readFrames() {
-        FrameReader frames = child.fromChild();
         try {
-            Frame frame = frames.readFirst(this::forwardStderrLine); // the JVM may print before the worker main
-            while (frame != null) {
-                onFrame(frame);
-                frame = frames.read();
+            Frame frame;
+            while ((frame = child.nextFrame()) != null) { // OUTPUT and EXIT are the channel's own business
+                LOG.debug("{} sent an unexpected {}; ignored", name, frame);
             }
         } catch (ChannelCorruptedException e) {
             OutputSink.printLine(OutputSink.STDERR, "procpool: " + name + " (pid " + pid() + ") wrote raw bytes "
@@ -132,22 +128,6 @@ public final class ProcessChild {
         } catch (IOException e) {
             LOG.debug("channel from {} ended: {}", name, e.toString()); // the exit code explains it
         }
-    }
-
-    private void onFrame(Frame frame) {
-        switch (frame.type()) {
-            case OUTPUT -> child.printOutput(frame);
-            case EXIT -> {
-                exitAnnouncement = frame.id();
-                child.exitAnnounced();
-            }
-            default -> LOG.debug("{} sent an unexpected {}; ignored", name, frame);
-        }
-    }
-
-    private void forwardStderrLine(String line) {
-        child.recordStderr(line);
-        OutputSink.printLine(OutputSink.STDERR, line);
     }
 
     /** Keeps reading a corrupted channel so that the child never blocks on a full pipe. */
@@ -160,21 +140,22 @@ public final class ProcessChild {
     }
 
     private void awaitExitAndReport() {
-        int osExitCode = waitForProcess();
+        waitForProcess();
         try {
             reader.join(DRAIN_MILLIS); // its last lines and its EXIT frame may still be in the pipe
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        int code = ExitStatus.pythonExitCode(osExitCode, exitAnnouncement);
+        int code = child.exitCode().orElseThrow();
         LOG.debug("{} (pid {}) {}", name, pid(), ExitStatus.describe(code));
         exitCode.complete(code);
     }
 
-    private int waitForProcess() {
+    private void waitForProcess() {
         while (true) {
             try {
-                return child.process().waitFor();
+                child.process().waitFor();
+                return;
             } catch (InterruptedException e) {
                 // nobody interrupts this thread on purpose; the child's end is what it waits for
             }

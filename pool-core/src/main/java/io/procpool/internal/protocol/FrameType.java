@@ -59,7 +59,13 @@ public enum FrameType {
      * The worker is exiting through its shutdown hook: id = 0 when it called {@code System.exit} or ended normally
      * (the OS exit code is then the truth), or N when it was terminated by signal N (report {@code -N}).
      */
-    EXIT(0x47, Direction.TO_PARENT);
+    EXIT(0x47, Direction.TO_PARENT),
+    /**
+     * The worker starts no task after this frame (an {@link Error} struck its codec, so its JVM is not to be trusted):
+     * id = 0, no payload. Every task it was sent and has not answered is unstarted, for the parent to requeue; it
+     * exits when the parent sends SHUTDOWN or its stdin ends.
+     */
+    RETIRING(0x48, Direction.TO_PARENT);
 
     /** Which pipe a frame travels on; each has its own magic so a frame read from the wrong side is caught. */
     public enum Direction {

@@ -17,9 +17,11 @@ import io.procpool.PoolException;
 import io.procpool.WorkerInfo;
 import io.procpool.hazelcast.MemberLostException;
 import io.procpool.internal.codec.Codec;
-import io.procpool.internal.pool.FunctionRef;
-import io.procpool.internal.pool.PendingTask;
-import io.procpool.internal.pool.TaskSink;
+import io.procpool.internal.calls.TaskSink;
+import io.procpool.internal.task.Answers;
+import io.procpool.internal.task.FunctionRef;
+import io.procpool.internal.task.Outcome;
+import io.procpool.internal.task.Task;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +43,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The cluster transport behind {@code HazelcastPool}: the {@link TaskSink} that ships each task to a member inside a
  * {@link RemoteTask} through a Hazelcast executor and completes it from the member's {@link RemoteAnswer} with
- * {@link PendingTask#completeFrom}, exactly as the local dispatcher completes it from a worker's frame. A failure of
+ * {@link Answers#decode}, exactly as the local pool decodes a worker's frame. A failure of
  * the transport itself (the member left and nobody took the task over, the client lost the cluster) completes the task
  * with {@link MemberLostException}; nothing waits forever on a member that is gone.
  *
@@ -114,7 +116,7 @@ public final class ClusterSink implements TaskSink {
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final ExecutorService completer;
     /** Accepted tasks not yet complete. */
-    private final Set<PendingTask> accepted = ConcurrentHashMap.newKeySet();
+    private final Set<Task> accepted = ConcurrentHashMap.newKeySet();
     private final Map<String, LongAdder> answersByMember = new ConcurrentHashMap<>();
     private final Object stateLock = new Object();
     private State state = State.RUNNING; // guarded by stateLock
@@ -164,7 +166,7 @@ public final class ClusterSink implements TaskSink {
      * @throws RejectedExecutionException the pool is closed or terminated
      */
     @Override
-    public void submit(PendingTask task) {
+    public void submit(Task task) {
         synchronized (stateLock) {
             if (state != State.RUNNING) {
                 throw new RejectedExecutionException("the HazelcastPool is " + state.name().toLowerCase()
@@ -172,15 +174,15 @@ public final class ClusterSink implements TaskSink {
             }
             accepted.add(task);
         }
-        task.future().whenComplete((value, error) -> settled(task));
+        task.onOutcome(this::settled);
         try {
             inFlight.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            task.future().cancel(false);
+            task.complete(Outcome.Cancelled.because("interrupted while submitting"));
             throw new PoolException("interrupted while submitting " + task, e);
         }
-        if (task.future().isDone()) { // cancelled or terminated while it waited for room
+        if (task.isDone()) { // cancelled or terminated while it waited for room
             inFlight.release();
             return;
         }
@@ -190,27 +192,32 @@ public final class ClusterSink implements TaskSink {
             answer = launcher.launch(new RemoteTask(poolId, task), task.id());
         } catch (RuntimeException e) {
             inFlight.release();
-            task.future().completeExceptionally(transportFailure(task, target, e));
+            task.complete(new Outcome.WorkerDied(transportFailure(task, target, e)));
             return;
         }
         answer.whenCompleteAsync((remote, error) -> {
             inFlight.release();
             if (error != null) {
-                task.future().completeExceptionally(transportFailure(task, target, error));
+                task.complete(new Outcome.WorkerDied(transportFailure(task, target, error)));
             } else {
                 answersByMember.computeIfAbsent(remote.memberName(), name -> new LongAdder()).increment();
-                task.completeFrom(remote.frame(), remote.memberName(), remote.memberPid());
+                task.complete(Answers.decode(remote.frame(), task, remote.memberName(), remote.memberPid()));
             }
         }, completions());
     }
 
-    private void settled(PendingTask task) {
+    private void settled(Task task) {
         accepted.remove(task);
         synchronized (stateLock) {
             if (accepted.isEmpty()) {
                 stateLock.notifyAll();
             }
         }
+    }
+
+    @Override
+    public Executor callbacks() {
+        return completions();
     }
 
     /** Runs completions on the sink's threads, or inline once they are shut down. */
@@ -235,7 +242,7 @@ public final class ClusterSink implements TaskSink {
     }
 
     /** Maps what Hazelcast reported for a task that got no answer to the pool's failure types. */
-    private static PoolException transportFailure(PendingTask task, Member target, Throwable error) {
+    private static PoolException transportFailure(Task task, Member target, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         String where = target == null ? "cluster" : MemberNames.of(target);
         long pid = target == null ? -1 : MemberNames.pidOf(target);
@@ -300,8 +307,8 @@ public final class ClusterSink implements TaskSink {
             state = State.TERMINATED;
             stateLock.notifyAll();
         }
-        for (PendingTask task : new ArrayList<>(accepted)) {
-            task.future().cancel(false);
+        for (Task task : new ArrayList<>(accepted)) {
+            task.complete(Outcome.Cancelled.because("the pool was terminated"));
         }
         completer.shutdown();
     }

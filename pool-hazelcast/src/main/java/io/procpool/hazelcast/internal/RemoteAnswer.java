@@ -33,7 +33,7 @@ public final class RemoteAnswer implements DataSerializable {
         this.memberPid = memberPid;
     }
 
-    /** The RESULT or FAILURE frame, for {@code PendingTask.completeFrom}. */
+    /** The RESULT or FAILURE frame, for {@code Answers.decode}. */
     Frame frame() {
         return new Frame(failure ? FrameType.FAILURE : FrameType.RESULT, taskId, payload);
     }

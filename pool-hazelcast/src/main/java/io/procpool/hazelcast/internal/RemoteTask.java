@@ -5,7 +5,7 @@ import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
-import io.procpool.internal.pool.PendingTask;
+import io.procpool.internal.task.Task;
 import io.procpool.internal.protocol.Frame;
 import io.procpool.internal.protocol.FrameType;
 import java.io.IOException;
@@ -36,7 +36,7 @@ public final class RemoteTask implements Callable<RemoteAnswer>, DataSerializabl
     public RemoteTask() {
     }
 
-    RemoteTask(String poolId, PendingTask task) {
+    RemoteTask(String poolId, Task task) {
         this.poolId = poolId;
         this.chunk = task.type() == FrameType.CHUNK;
         this.taskId = task.id();

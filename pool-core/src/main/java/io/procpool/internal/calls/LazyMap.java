@@ -1,6 +1,8 @@
-package io.procpool.internal.pool;
+package io.procpool.internal.calls;
 
 import io.procpool.TaskFunction;
+import io.procpool.internal.task.FunctionRef;
+import io.procpool.internal.task.Task;
 import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -20,6 +23,10 @@ import java.util.stream.StreamSupport;
  * when the consumer asks for a result and only while the items submitted but not yet handed to the consumer (in
  * flight plus buffered) stay under a window, so an infinite input runs in bounded memory. With automatic chunking the
  * chunk size follows the measured time per item, so tiny items travel in large chunks and slow items one by one.
+ *
+ * <p>When the pool is closed while a stream is half consumed, the pool still finishes the chunks it accepted: the
+ * stream delivers their results, then throws the {@link RejectedExecutionException} that refused the next chunk, so
+ * the consumer learns that the rest of the input was not processed instead of seeing a stream that just ends.
  *
  * <p>Thread-safety: like any iterator, used by one consumer thread. Closing it (or dropping it: a {@link Cleaner}
  * notices) cancels the work still queued and releases the function in the workers.
@@ -39,9 +46,9 @@ final class LazyMap<R> implements Iterator<R> {
     private final FunctionRef function;
     private final ClassLoader loader;
     /** Submitted, not yet handed to the consumer; in input order. */
-    private final ArrayDeque<PendingTask> submitted = new ArrayDeque<>();
+    private final ArrayDeque<Task> submitted = new ArrayDeque<>();
     /** Unordered mode: submitted tasks as they complete. */
-    private final BlockingQueue<PendingTask> completed = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Task> completed = new LinkedBlockingQueue<>();
     private final Cleaner.Cleanable cleanable;
     private final ProgressTracker progress;
     private int itemsAhead;
@@ -51,6 +58,8 @@ final class LazyMap<R> implements Iterator<R> {
     private Object[] current;
     private int position;
     private RuntimeException pendingFailure;
+    /** The pool refused the next chunk (it was closed): thrown once the accepted chunks are delivered. */
+    private RejectedExecutionException refused;
     private double nanosPerItem = -1;
     private double bytesPerItem = -1;
 
@@ -90,9 +99,14 @@ final class LazyMap<R> implements Iterator<R> {
             topUp();
             if (submitted.isEmpty()) {
                 close();
+                if (refused != null) {
+                    throw new RejectedExecutionException(refused.getMessage() + "; this stream delivered the "
+                            + nextIndex + " results the pool had accepted, the rest of its input was not processed",
+                            refused);
+                }
                 return false;
             }
-            PendingTask next = ordered ? submitted.poll() : takeCompleted();
+            Task next = ordered ? submitted.poll() : takeCompleted();
             itemsAhead -= next.itemCount();
             position = 0;
             try {
@@ -116,9 +130,9 @@ final class LazyMap<R> implements Iterator<R> {
         return value;
     }
 
-    private PendingTask takeCompleted() {
+    private Task takeCompleted() {
         try {
-            PendingTask done = completed.take(); // one of the submitted tasks always completes
+            Task done = completed.take(); // one of the submitted tasks always completes
             submitted.remove(done);
             return done;
         } catch (InterruptedException e) {
@@ -142,17 +156,24 @@ final class LazyMap<R> implements Iterator<R> {
             if (slice.isEmpty()) {
                 break;
             }
-            PendingTask task = calls.chunk(function, slice, nextIndex, loader);
+            Task task = calls.chunk(function, slice, nextIndex, loader);
             double sampleBytes = (double) task.payload().length / slice.size();
             bytesPerItem = bytesPerItem < 0 ? sampleBytes : bytesPerItem * 0.7 + sampleBytes * 0.3;
             nextIndex += slice.size();
+            try {
+                sink.submit(task);
+            } catch (RejectedExecutionException e) {
+                nextIndex -= slice.size();
+                refused = e;
+                inputDone = true;
+                break;
+            }
             if (!ordered) {
-                task.future().whenComplete((value, error) -> completed.add(task));
+                task.onOutcome(completed::add);
             }
             progress.watch(task);
             submitted.add(task);
             itemsAhead += slice.size();
-            sink.submit(task);
         }
     }
 
@@ -160,11 +181,11 @@ final class LazyMap<R> implements Iterator<R> {
         return fixedChunkSize > 0 ? fixedChunkSize : AutoChunk.forStream(nanosPerItem, bytesPerItem);
     }
 
-    private void learn(PendingTask done) {
-        if (done.execNanos() < 0 || done.itemCount() == 0) {
+    private void learn(Task done) {
+        if (done.runNanos() < 0 || done.itemCount() == 0) {
             return;
         }
-        double sample = (double) done.execNanos() / done.itemCount();
+        double sample = (double) done.runNanos() / done.itemCount();
         nanosPerItem = nanosPerItem < 0 ? sample : nanosPerItem * 0.7 + sample * 0.3;
     }
 
@@ -179,11 +200,11 @@ final class LazyMap<R> implements Iterator<R> {
     private static final class Release implements Runnable {
         private final TaskSink sink;
         private final FunctionRef function;
-        private final ArrayDeque<PendingTask> submitted;
+        private final ArrayDeque<Task> submitted;
         private final ProgressTracker progress;
         private final AtomicBoolean done = new AtomicBoolean();
 
-        Release(TaskSink sink, FunctionRef function, ArrayDeque<PendingTask> submitted, ProgressTracker progress) {
+        Release(TaskSink sink, FunctionRef function, ArrayDeque<Task> submitted, ProgressTracker progress) {
             this.sink = sink;
             this.function = function;
             this.submitted = submitted;
@@ -193,7 +214,7 @@ final class LazyMap<R> implements Iterator<R> {
         @Override
         public void run() {
             if (done.compareAndSet(false, true)) {
-                for (PendingTask task : new ArrayList<>(submitted)) {
+                for (Task task : new ArrayList<>(submitted)) {
                     task.future().cancel(true);
                 }
                 sink.release(function);

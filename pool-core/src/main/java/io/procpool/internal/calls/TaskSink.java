@@ -1,10 +1,14 @@
-package io.procpool.internal.pool;
+package io.procpool.internal.calls;
+
+import io.procpool.internal.task.FunctionRef;
+import io.procpool.internal.task.Task;
+import java.util.concurrent.Executor;
 
 /**
  * Where {@link PoolCalls} sends its tasks: the seam between what a pool offers (map, imap, apply, chunking, result
- * assembly) and how tasks reach workers. {@link Dispatcher} is the local transport (child JVMs over pipes); a cluster
- * transport implements the same interface and completes each {@link PendingTask} through
- * {@link PendingTask#completeFrom}.
+ * assembly) and how tasks reach workers. {@code LocalSink} is the local transport (child JVMs over pipes); a cluster
+ * transport implements the same interface. Either ends each task through {@link Task#complete}, decoding a worker's
+ * answer with {@link io.procpool.internal.task.Answers}.
  *
  * <p>Thread-safety: implementations are thread-safe.
  */
@@ -15,7 +19,10 @@ public interface TaskSink {
      *
      * @throws java.util.concurrent.RejectedExecutionException the pool takes no new work
      */
-    void submit(PendingTask task);
+    void submit(Task task);
+
+    /** Where the futures of this sink's tasks are settled when user callbacks are chained onto them. */
+    Executor callbacks();
 
     /** Encodes a function once for the chunks of one call. */
     FunctionRef register(Object function);

@@ -1,4 +1,4 @@
-package io.procpool.internal.pool;
+package io.procpool.internal.local;
 
 import io.procpool.TaskRunnable;
 import io.procpool.internal.process.LaunchSpec;

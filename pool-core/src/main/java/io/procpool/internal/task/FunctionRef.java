@@ -1,4 +1,4 @@
-package io.procpool.internal.pool;
+package io.procpool.internal.task;
 
 /**
  * A function registered for one map-like call: encoded once, sent once to each worker that runs a chunk of it, and

@@ -1,4 +1,4 @@
-package io.procpool.internal.pool;
+package io.procpool.internal.calls;
 
 import io.procpool.TaskBiFunction;
 import io.procpool.TaskCallable;

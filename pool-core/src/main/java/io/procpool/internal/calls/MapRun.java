@@ -1,10 +1,13 @@
-package io.procpool.internal.pool;
+package io.procpool.internal.calls;
 
+import io.procpool.internal.task.Outcome;
+import io.procpool.internal.task.PoolFuture;
+import io.procpool.internal.task.Task;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -13,17 +16,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * first failure in input order: when chunk {@code i} fails, chunks after it are cancelled (they cannot matter), chunks
  * before it are awaited (one of them may fail first).
  *
- * <p>Thread-safety: chunks are added by the submitting thread; completions arrive on the workers' reader threads. The
- * chunk list and the failure bookkeeping are guarded by {@code this}; the results array is written at disjoint offsets
- * and published by the final countdown.
+ * <p>Thread-safety: chunks are added by the submitting thread; their outcomes arrive on whichever thread ends them (a
+ * worker's reader, a canceller), as task listeners. The chunk list and the failure bookkeeping are guarded by
+ * {@code this}; the results array is written at disjoint offsets and published by the final countdown. The result
+ * future is settled where user callbacks are safe ({@link PoolFuture}).
  */
 final class MapRun<R> {
-    private final List<PendingTask> chunks = new ArrayList<>(); // guarded by this
+    private final List<Task> chunks = new ArrayList<>(); // guarded by this
     private final Object[] results;
     private final Runnable onDone;
     private final int chunkCount;
     private final AtomicInteger remaining;
-    private final CompletableFuture<List<R>> result = new CompletableFuture<>();
+    private final Executor callbacks;
+    private final PoolFuture<List<R>> result = new PoolFuture<>(this::cancel);
+    private volatile boolean cancelled;
     private int nextOffset;                      // submitting thread only
     private int failedChunk = Integer.MAX_VALUE; // guarded by this
     private Throwable failure;                   // guarded by this
@@ -31,37 +37,48 @@ final class MapRun<R> {
     /**
      * @param chunkCount how many chunks {@link #add} will bring
      * @param itemCount  how many items they hold together
+     * @param callbacks  settles the result when callbacks are chained onto it
      * @param onDone     runs once every chunk has completed (releases the function)
      */
-    MapRun(int chunkCount, int itemCount, Runnable onDone) {
+    MapRun(int chunkCount, int itemCount, Executor callbacks, Runnable onDone) {
         this.results = new Object[itemCount];
         this.onDone = onDone;
         this.chunkCount = chunkCount;
+        this.callbacks = callbacks;
         this.remaining = new AtomicInteger(chunkCount);
         if (chunkCount == 0) {
             onDone.run();
             result.complete(new ArrayList<>());
         }
-        result.whenComplete((value, error) -> {
-            if (result.isCancelled()) {
-                cancelFrom(0);
+    }
+
+    /** The caller cancelled the map: every chunk is cancelled, and the map ends once they have. */
+    private void cancel() {
+        cancelled = true;
+        synchronized (this) {
+            if (failure == null) {
+                failure = new CancellationException("the map was cancelled");
+                failedChunk = -1;
             }
-        });
+        }
+        cancelFrom(0);
     }
 
     /** Adds the next chunk in input order, before it is submitted. */
-    void add(PendingTask chunk) {
+    void add(Task chunk) {
         int index;
         int offset = nextOffset;
         nextOffset += chunk.itemCount();
+        boolean cancelNow;
         synchronized (this) {
             index = chunks.size();
             chunks.add(chunk);
-            if (index > failedChunk || result.isCancelled()) {
-                chunk.future().cancel(true);
-            }
+            cancelNow = index > failedChunk || cancelled;
         }
-        chunk.future().whenComplete((value, error) -> onChunk(index, offset, chunk, value, error));
+        chunk.onOutcome(ended -> onChunk(index, offset, ended));
+        if (cancelNow) {
+            chunk.complete(Outcome.Cancelled.because("an earlier chunk of the map failed or the map was cancelled"));
+        }
     }
 
     /**
@@ -79,22 +96,24 @@ final class MapRun<R> {
         }
     }
 
-    CompletableFuture<List<R>> result() {
+    PoolFuture<List<R>> result() {
         return result;
     }
 
-    private void onChunk(int index, int offset, PendingTask chunk, Object value, Throwable error) {
+    private void onChunk(int index, int offset, Task chunk) {
         synchronized (this) {
             chunks.set(index, null); // done: let its encoded arguments go, a big map would otherwise hold them all
         }
-        if (error == null && value instanceof Object[] chunkResults && chunkResults.length == chunk.itemCount()) {
-            System.arraycopy(chunkResults, 0, results, offset, chunkResults.length);
-        } else if (error == null) {
-            recordFailure(index, new IllegalStateException("a worker answered chunk " + chunk
-                    + " with " + value + " instead of its results"));
+        Outcome outcome = chunk.outcome();
+        if (outcome instanceof Outcome.Answered answered) {
+            if (answered.value() instanceof Object[] chunkResults && chunkResults.length == chunk.itemCount()) {
+                System.arraycopy(chunkResults, 0, results, offset, chunkResults.length);
+            } else {
+                recordFailure(index, new IllegalStateException("a worker answered chunk " + chunk
+                        + " with " + answered.value() + " instead of its results"));
+            }
         } else {
-            recordFailure(index, error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause() : error);
+            recordFailure(index, outcome.failure());
         }
         if (remaining.decrementAndGet() == 0) {
             finish();
@@ -108,11 +127,11 @@ final class MapRun<R> {
             first = failure;
         }
         if (first != null) {
-            result.completeExceptionally(first);
+            result.settle(null, first, callbacks);
         } else {
             @SuppressWarnings("unchecked")
             List<R> list = (List<R>) new ArrayList<>(Arrays.asList(results));
-            result.complete(list);
+            result.settle(list, null, callbacks);
         }
     }
 
@@ -128,10 +147,11 @@ final class MapRun<R> {
     }
 
     private void cancelFrom(int first) {
-        List<PendingTask> later;
+        List<Task> later;
         synchronized (this) {
             later = new ArrayList<>(chunks.subList(Math.min(first, chunks.size()), chunks.size()));
         }
-        later.stream().filter(java.util.Objects::nonNull).forEach(chunk -> chunk.future().cancel(true));
+        later.stream().filter(java.util.Objects::nonNull).forEach(chunk -> chunk.complete(
+                Outcome.Cancelled.because("an earlier chunk of the map failed or the map was cancelled")));
     }
 }

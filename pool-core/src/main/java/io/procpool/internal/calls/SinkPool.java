@@ -1,4 +1,4 @@
-package io.procpool.internal.pool;
+package io.procpool.internal.calls;
 
 import io.procpool.Pool;
 import io.procpool.ProgressListener;
@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * What every pool built on a {@link TaskSink} shares: each {@link Pool} call handed to {@link PoolCalls} (chunking,
  * ordering, lazy imap, progress, exception rebuilding), synchronous calls waiting through {@link PoolCalls#await}.
  * A pool implementation supplies its transport and its lifecycle ({@code close}, {@code terminate},
- * {@code workers}). Extended by {@code ProcessPool} and {@code HazelcastPool}.
+ * {@code workers}). Extended by {@code LocalPool} (behind {@code ProcessPool}) and {@code HazelcastPool}.
  *
  * <p>Thread-safety: thread-safe as its {@link TaskSink} is.
  */

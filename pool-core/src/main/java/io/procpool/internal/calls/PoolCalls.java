@@ -1,4 +1,4 @@
-package io.procpool.internal.pool;
+package io.procpool.internal.calls;
 
 import io.procpool.Pool;
 import io.procpool.PoolException;
@@ -10,6 +10,8 @@ import io.procpool.TaskSerializationException;
 import io.procpool.internal.codec.Codec;
 import io.procpool.internal.protocol.FrameType;
 import io.procpool.internal.protocol.Payloads;
+import io.procpool.internal.task.FunctionRef;
+import io.procpool.internal.task.Task;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -59,8 +61,8 @@ public final class PoolCalls {
 
     @SuppressWarnings("unchecked")
     private <R> CompletableFuture<R> submitCall(byte[] payload, Object task) {
-        PendingTask pending = new PendingTask(sink.nextTaskId(), FrameType.CALL, payload, null, 1,
-                loaderOf(task));
+        Task pending = new Task(sink.nextTaskId(), FrameType.CALL, payload, null, 1, loaderOf(task),
+                sink.callbacks());
         sink.submit(pending);
         return (CompletableFuture<R>) (CompletableFuture<?>) pending.future();
     }
@@ -116,13 +118,13 @@ public final class PoolCalls {
         FunctionRef function = sink.register(fn);
         ClassLoader loader = loaderOf(fn);
         int chunkCount = (items.size() + size - 1) / size;
-        MapRun<R> run = new MapRun<>(chunkCount, items.size(), () -> {
+        MapRun<R> run = new MapRun<>(chunkCount, items.size(), sink.callbacks(), () -> {
             sink.release(function);
             progress.finish();
         });
         try {
             for (int start = 0; start < items.size(); start += size) {
-                PendingTask chunk = chunk(function, items.subList(start, Math.min(start + size, items.size())),
+                Task chunk = chunk(function, items.subList(start, Math.min(start + size, items.size())),
                         start, loader);
                 progress.watch(chunk);
                 run.add(chunk);
@@ -142,7 +144,7 @@ public final class PoolCalls {
     }
 
     /** Encodes a chunk; when that fails, finds the first item that will not encode and names it. */
-    PendingTask chunk(FunctionRef function, List<Object> slice, int firstIndex, ClassLoader loader) {
+    Task chunk(FunctionRef function, List<Object> slice, int firstIndex, ClassLoader loader) {
         Object[] items = slice.toArray();
         byte[] payload;
         try {
@@ -158,7 +160,8 @@ public final class PoolCalls {
             }
             throw e;
         }
-        return new PendingTask(sink.nextTaskId(), FrameType.CHUNK, payload, function, items.length, loader);
+        return new Task(sink.nextTaskId(), FrameType.CHUNK, payload, function, items.length, loader,
+                sink.callbacks());
     }
 
     // ---------------------------------------------------------------------------------------------- imap
@@ -201,7 +204,7 @@ public final class PoolCalls {
      * {@link CancellationException}), never wrapped.
      */
     public static <T> T await(CompletableFuture<T> future) {
-        if (Dispatcher.onInternalThread()) {
+        if (PoolThreads.isInternal()) {
             throw new IllegalStateException("a blocking pool call from one of the pool's own threads (a callback "
                     + "of a pool future) could wait on itself: use the async methods with thenCompose, or "
                     + "thenApplyAsync for the callback");

@@ -1,5 +1,7 @@
-package io.procpool.internal.pool;
+package io.procpool.internal.calls;
 
+import io.procpool.internal.task.Outcome;
+import io.procpool.internal.task.Task;
 import com.google.common.base.Stopwatch;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.procpool.Progress;
@@ -7,8 +9,6 @@ import io.procpool.ProgressListener;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -78,17 +78,17 @@ final class ProgressTracker {
     }
 
     /** Counts {@code task}'s items when it settles: done, or failed (its partial results done), or not at all if cancelled. */
-    void watch(PendingTask task) {
+    void watch(Task task) {
         if (listener == null) {
             return;
         }
         unsettled.incrementAndGet();
-        task.future().whenComplete((value, error) -> {
-            if (error == null) {
-                done.add(task.itemCount());
-            } else if (!(error instanceof CancellationException || error instanceof CompletionException
-                    && error.getCause() instanceof CancellationException)) {
-                done.add(task.partialResults().length);
+        task.onOutcome(ended -> {
+            Outcome outcome = ended.outcome();
+            if (outcome instanceof Outcome.Answered) {
+                done.add(ended.itemCount());
+            } else if (!(outcome instanceof Outcome.Cancelled)) {
+                done.add(ended.partialResults().length);
                 failed.increment();
             }
             settle();

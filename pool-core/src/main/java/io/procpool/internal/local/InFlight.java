@@ -1,0 +1,611 @@
+package io.procpool.internal.local;
+
+import io.procpool.PoolException;
+import io.procpool.TaskTimeoutException;
+import io.procpool.WorkerDiedException;
+import io.procpool.WorkerInfo;
+import io.procpool.internal.process.ExitStatus;
+import io.procpool.internal.protocol.Frame;
+import io.procpool.internal.task.Answers;
+import io.procpool.internal.task.FunctionRef;
+import io.procpool.internal.task.Outcome;
+import io.procpool.internal.task.Task;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only owner of "which worker holds which task": the bounded queue of tasks that wait for a worker, every
+ * worker's window of tasks sent and not answered, and the rules that move a task between them. When a worker
+ * answers, its task leaves the window; when a worker ends, the task it ran fails with the reason (its exit, a
+ * timeout, a cancel, a broken channel) and the tasks it never started go back to the front of the queue; a cancelled
+ * task leaves the queue at once, or is dropped or stopped in its worker.
+ *
+ * <p>Threading: all state is guarded by {@link #lock}. Submitters wait on {@link #queueHasRoom}; each worker's writer
+ * waits on its worker's condition (room in its window) or on {@link #workQueued}. No task is completed, no frame is
+ * written and no other class is called while the lock is held: what a step decides under the lock is carried out
+ * after it (the {@code Settlement} lists), so user code and pipe I/O never run under it.
+ */
+final class InFlight implements WorkerConnection.Events {
+    private static final Logger LOG = LoggerFactory.getLogger(InFlight.class);
+
+    /** Tasks waiting for a worker; submitters beyond this wait. */
+    static final int QUEUE_CAPACITY = 8192;
+    /** Encoded bytes that may wait in the queue; a submitter beyond this waits, so a map of big items stays bounded. */
+    static final long QUEUED_BYTES_LIMIT = 64L << 20;
+    /** How long a cancelled running task may go on after its CANCEL before its worker is killed. */
+    static final long CANCEL_GRACE_MILLIS = 500;
+
+    /** What the pool around this owner does when workers come and go. */
+    interface Supervision {
+        /**
+         * {@code worker} leaves service (retiring, or dead): start its replacement if the pool still needs it. Called
+         * at most once per worker.
+         */
+        void replace(LocalWorker worker, String why, boolean afterDeath);
+
+        /** A worker ended; {@code planned} when it retired and nothing was lost (it is then not replaced again). */
+        void ended(LocalWorker worker, int exitCode, PoolException reason, boolean planned);
+
+        /** Runs {@code work} after {@code millis} on the pool's timer. */
+        void schedule(Runnable work, long millis);
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition queueHasRoom = lock.newCondition();
+    private final Condition workQueued = lock.newCondition();
+    private final ArrayDeque<Task> queue = new ArrayDeque<>();     // guarded by lock; front: handed back
+    private long queuedBytes;                                     // guarded by lock
+    private final List<LocalWorker> workers = new ArrayList<>();   // guarded by lock; launched, not yet ended
+    private final Map<Long, LocalWorker> holders = new HashMap<>(); // guarded by lock; task id -> its worker
+    private boolean terminated;                                   // guarded by lock
+    private final long maxTasksPerWorker;
+    private Supervision supervision; // set once before the first worker starts
+
+    InFlight(long maxTasksPerWorker) {
+        this.maxTasksPerWorker = maxTasksPerWorker;
+    }
+
+    void supervisedBy(Supervision supervision) {
+        this.supervision = supervision;
+    }
+
+    Condition newWorkerCondition() {
+        return lock.newCondition();
+    }
+
+    // ---------------------------------------------------------------------------------------------- the queue
+
+    /**
+     * Queues a task, waiting while the queue is full unless {@code mayWait} is false (a pool thread must never wait
+     * for itself). A task the pool was terminated under is cancelled instead.
+     */
+    void enqueue(Task task, boolean mayWait) throws InterruptedException {
+        boolean cancelled = false;
+        lock.lock();
+        try {
+            long bytes = task.payload().length;
+            while (mayWait && !terminated && !fits(bytes)) {
+                queueHasRoom.await(); // writers signal as they take tasks; a terminate signals too
+            }
+            if (terminated) {
+                cancelled = true;
+            } else if (!task.isDone()) {
+                queue.addLast(task);
+                queuedBytes += bytes;
+                workQueued.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (cancelled) {
+            task.complete(Outcome.Cancelled.because("the pool was terminated"));
+        }
+    }
+
+    private boolean fits(long bytes) { // caller holds lock; one task always fits in an empty queue
+        return queue.isEmpty() || queue.size() < QUEUE_CAPACITY && queuedBytes + bytes <= QUEUED_BYTES_LIMIT;
+    }
+
+    int queued() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Fails every queued task with {@code failure} (no worker can start). */
+    void failQueued(PoolException failure) {
+        List<Task> failed;
+        lock.lock();
+        try {
+            failed = new ArrayList<>(queue);
+            queue.clear();
+            queuedBytes = 0;
+            queueHasRoom.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        failed.forEach(task -> task.complete(new Outcome.WorkerDied(failure)));
+    }
+
+    // ---------------------------------------------------------------------------------------------- workers
+
+    void add(LocalWorker worker) {
+        lock.lock();
+        try {
+            workers.add(worker);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The worker said hello: it takes work from now on, unless the pool stopped meanwhile. */
+    boolean ready(LocalWorker worker) {
+        lock.lock();
+        try {
+            return !terminated && worker.state() == WorkerInfo.State.STARTING
+                    && worker.advance(WorkerInfo.State.RUNNING);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    List<WorkerInfo> workers() {
+        lock.lock();
+        try {
+            List<WorkerInfo> infos = new ArrayList<>(workers.size());
+            for (LocalWorker worker : workers) {
+                infos.add(new WorkerInfo(worker.name, worker.connection.pid(), worker.state(), worker.tasksCompleted));
+            }
+            return infos;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Workers that are starting or taking work (not retiring, not dead). */
+    int liveWorkers() {
+        lock.lock();
+        try {
+            return (int) workers.stream().filter(w -> w.state().compareTo(WorkerInfo.State.RUNNING) <= 0).count();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    List<LocalWorker> snapshotWorkers() {
+        lock.lock();
+        try {
+            return new ArrayList<>(workers);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The worker stops taking work and exits once it has answered what it holds. */
+    void retire(LocalWorker worker) {
+        lock.lock();
+        try {
+            worker.advance(WorkerInfo.State.RETIRING);
+            workQueued.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every worker stops taking work and exits once it has answered what it holds. */
+    void retireAll() {
+        lock.lock();
+        try {
+            for (LocalWorker worker : workers) {
+                worker.advance(WorkerInfo.State.RETIRING);
+            }
+            workQueued.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes every task away from the queue and the workers and cancels it: the pool is terminated. Later answers
+     * find nothing and are dropped.
+     */
+    void terminate() {
+        List<Task> cancelled = new ArrayList<>();
+        lock.lock();
+        try {
+            terminated = true;
+            cancelled.addAll(queue);
+            queue.clear();
+            queuedBytes = 0;
+            for (LocalWorker worker : workers) {
+                worker.held.values().forEach(held -> cancelled.add(held.task()));
+                worker.held.clear();
+                worker.heldBytes = 0;
+                worker.advance(WorkerInfo.State.RETIRING);
+            }
+            holders.clear();
+            queueHasRoom.signalAll();
+            workQueued.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        cancelled.forEach(task -> task.complete(Outcome.Cancelled.because("the pool was terminated")));
+    }
+
+    /** Forgets workers whose process has exited, before their exit is handled (the pool has stopped them). */
+    void dropExited(List<LocalWorker> stopped) {
+        lock.lock();
+        try {
+            for (LocalWorker worker : stopped) {
+                if (!worker.connection.child().process().isAlive()) {
+                    workers.remove(worker);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Tells every worker that was sent {@code function} to drop it. */
+    void forget(FunctionRef function) {
+        snapshotWorkers().forEach(worker -> worker.connection.forget(function));
+    }
+
+    // ---------------------------------------------------------------------------------------------- writers
+
+    @Override
+    public List<Task> nextBatch(LocalWorker worker) throws InterruptedException {
+        boolean retiring = false;
+        List<Task> batch = new ArrayList<>();
+        lock.lock();
+        try {
+            while (batch.isEmpty()) {
+                if (worker.state() != WorkerInfo.State.RUNNING) {
+                    return null;
+                }
+                if (!worker.hasRoom()) {
+                    worker.changed.await(); // an answer, a death or a retirement signals
+                    continue;
+                }
+                if (queue.isEmpty()) {
+                    workQueued.await();
+                    continue;
+                }
+                while (worker.hasRoom() && !queue.isEmpty() && !retiring) {
+                    Task task = queue.pollFirst();
+                    queuedBytes -= task.payload().length;
+                    if (task.isDone()) {
+                        continue; // cancelled while it waited
+                    }
+                    worker.held.put(task.id(), new LocalWorker.Held(task, System.nanoTime()));
+                    worker.heldBytes += task.payload().length;
+                    holders.put(task.id(), worker);
+                    batch.add(task);
+                    worker.tasksAssigned++;
+                    if (maxTasksPerWorker > 0 && worker.tasksAssigned >= maxTasksPerWorker) {
+                        retiring = worker.advance(WorkerInfo.State.RETIRING);
+                    }
+                }
+                queueHasRoom.signalAll();
+                if (!queue.isEmpty()) {
+                    workQueued.signal(); // another writer may have room for the rest
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (retiring) {
+            LOG.debug("{} retires after {} tasks", worker, maxTasksPerWorker);
+            replaceOnce(worker, "it reached maxTasksPerWorker (" + maxTasksPerWorker + ")", false);
+        }
+        return batch;
+    }
+
+    @Override
+    public boolean awaitIdleForShutdown(LocalWorker worker) throws InterruptedException {
+        lock.lock();
+        try {
+            while (worker.state() == WorkerInfo.State.RETIRING && !worker.held.isEmpty()) {
+                worker.changed.await();
+            }
+            return worker.state() == WorkerInfo.State.RETIRING;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- answers
+
+    @Override
+    public void answered(LocalWorker worker, Frame answer) {
+        LocalWorker.Held held = release(worker, answer.id());
+        if (held == null) {
+            LOG.debug("{}: late answer for task {} dropped", worker, answer.id());
+            return;
+        }
+        Outcome outcome = Answers.decode(answer, held.task(), worker.name, worker.connection.pid());
+        long runNanos = outcome instanceof Outcome.Answered a ? a.runNanos()
+                : outcome instanceof Outcome.Failed f ? f.runNanos() : -1;
+        if (runNanos >= 0 && held.task().itemCount() > 0) {
+            lock.lock();
+            try {
+                worker.recordRunTime(runNanos);
+            } finally {
+                lock.unlock();
+            }
+        }
+        held.task().complete(outcome);
+    }
+
+    @Override
+    public void cancelledByWorker(LocalWorker worker, long taskId) {
+        LocalWorker.Held held = release(worker, taskId);
+        if (held != null) { // a cancel the worker confirmed; the task's outcome was decided when it was cancelled
+            held.task().complete(Outcome.Cancelled.because("cancelled by the caller"));
+        }
+    }
+
+    /** Takes an answered task out of its worker's window: the step after which no one else can fail it. */
+    private LocalWorker.Held release(LocalWorker worker, long taskId) {
+        lock.lock();
+        try {
+            LocalWorker.Held held = worker.held.remove(taskId);
+            if (held != null) {
+                holders.remove(taskId);
+                worker.heldBytes -= held.task().payload().length;
+                worker.lastAnswerNanos = System.nanoTime();
+                worker.tasksCompleted++;
+                worker.changed.signalAll(); // room in the window; a retiring writer may send SHUTDOWN
+            }
+            return held;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- cancel
+
+    /** A task was cancelled (its outcome is decided): drop it from the queue, or have its worker drop or stop it. */
+    void cancelled(Task task) {
+        LocalWorker holder;
+        boolean running;
+        lock.lock();
+        try {
+            if (queue.remove(task)) {
+                queuedBytes -= task.payload().length;
+                queueHasRoom.signalAll();
+                return;
+            }
+            holder = holders.get(task.id());
+            if (holder == null) {
+                return; // answered already, or the pool terminated
+            }
+            LocalWorker.Held running0 = holder.running();
+            running = running0 != null && running0.task() == task;
+        } finally {
+            lock.unlock();
+        }
+        holder.connection.cancel(task.id());
+        if (running) {
+            supervision.schedule(() -> killIfStillRunning(holder, task), CANCEL_GRACE_MILLIS);
+        }
+    }
+
+    private void killIfStillRunning(LocalWorker worker, Task task) {
+        lock.lock();
+        try {
+            LocalWorker.Held running = worker.running();
+            if (running == null || running.task() != task) {
+                return;
+            }
+            worker.endBecause(new PoolException("task " + task + " was cancelled and went on running in worker "
+                    + worker + " for " + CANCEL_GRACE_MILLIS + " ms; the worker was killed"));
+        } finally {
+            lock.unlock();
+        }
+        LOG.debug("{} went on after its cancel; killing {}", task, worker);
+        worker.connection.kill();
+    }
+
+    // ---------------------------------------------------------------------------------------------- timeouts
+
+    /** Kills every worker whose running task has run past {@code timeout} (per item of a chunk). */
+    void checkTimeouts(Duration timeout) {
+        long now = System.nanoTime();
+        List<LocalWorker> overdue = new ArrayList<>();
+        lock.lock();
+        try {
+            for (LocalWorker worker : workers) {
+                LocalWorker.Held running = worker.running();
+                if (running == null || worker.state() == WorkerInfo.State.DEAD) {
+                    continue;
+                }
+                long allowed = timeout.toNanos() * Math.max(1, running.task().itemCount());
+                if (now - running.sentNanos() > allowed && worker.endReason == null) {
+                    worker.endBecause(new TaskTimeoutException(worker.name, timeout));
+                    overdue.add(worker);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (LocalWorker worker : overdue) {
+            LOG.debug("{} ran past its timeout of {}; killing it", worker, timeout);
+            worker.connection.kill();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- endings
+
+    @Override
+    public void channelFault(LocalWorker worker, PoolException reason) {
+        lock.lock();
+        try {
+            worker.endBecause(reason);
+        } finally {
+            lock.unlock();
+        }
+        worker.connection.kill();
+    }
+
+    @Override
+    public void retiringByWorker(LocalWorker worker) {
+        List<Task> unstarted;
+        lock.lock();
+        try {
+            worker.startsNothingMore = true;
+            worker.advance(WorkerInfo.State.RETIRING);
+            unstarted = takeHeld(worker);
+        } finally {
+            lock.unlock();
+        }
+        LOG.debug("{} retires itself; {} unstarted task(s) go back to the queue", worker, unstarted.size());
+        requeue(unstarted);
+        replaceOnce(worker, "an Error struck its codec, so it retired itself", false);
+    }
+
+    @Override
+    public void exited(LocalWorker worker, int exitCode, String stderrTail) {
+        Task running = null;
+        List<Task> unstarted;
+        PoolException reason;
+        boolean planned;
+        boolean wasStarting;
+        lock.lock();
+        try {
+            WorkerInfo.State before = worker.state();
+            wasStarting = before == WorkerInfo.State.STARTING;
+            worker.advance(WorkerInfo.State.DEAD);
+            workers.remove(worker);
+            unstarted = takeHeld(worker);
+            if (!unstarted.isEmpty() && !worker.startsNothingMore) {
+                running = unstarted.remove(0); // the worker runs its tasks in order: the oldest was running
+            }
+            reason = reasonOfEnd(worker, exitCode, stderrTail);
+            planned = before == WorkerInfo.State.RETIRING && running == null && worker.endReason == null;
+            workQueued.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        LOG.debug("{} {}; it held {} task(s)", worker, ExitStatus.describe(exitCode),
+                unstarted.size() + (running == null ? 0 : 1));
+        if (running != null) {
+            running.complete(reason instanceof TaskTimeoutException timeout ? new Outcome.TimedOut(timeout)
+                    : new Outcome.WorkerDied(reason));
+        }
+        requeue(unstarted);
+        supervision.ended(worker, exitCode, reason, planned);
+        if (!planned && !wasStarting) { // a worker that never started is the start's business (Supervisor)
+            replaceOnce(worker, reason.getMessage(), true);
+        }
+    }
+
+    /** Why a worker ended, as the task it ran learns it. Caller holds the lock. */
+    private static PoolException reasonOfEnd(LocalWorker worker, int exitCode, String stderrTail) {
+        PoolException reason = worker.endReason;
+        if (reason == null) {
+            return died(worker, exitCode, stderrTail);
+        }
+        if (reason instanceof TaskTimeoutException || reason instanceof WorkerDiedException) {
+            return reason;
+        }
+        WorkerDiedException death = new WorkerDiedException(reason.getMessage() + " (" + ExitStatus.describe(exitCode)
+                + ")", worker.name, worker.connection.pid(), exitCode, stderrTail);
+        if (reason.getCause() != null) {
+            death.initCause(reason.getCause());
+        }
+        return death;
+    }
+
+    /** Empties a worker's window. Caller holds the lock. */
+    private List<Task> takeHeld(LocalWorker worker) {
+        List<Task> tasks = new ArrayList<>(worker.held.size());
+        for (LocalWorker.Held held : worker.held.values()) {
+            tasks.add(held.task());
+            holders.remove(held.task().id());
+        }
+        worker.held.clear();
+        worker.heldBytes = 0;
+        worker.changed.signalAll();
+        return tasks;
+    }
+
+    /** Puts never-started tasks back at the front of the queue, in their order (cancelled if the pool terminated). */
+    private void requeue(List<Task> tasks) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        boolean cancel;
+        lock.lock();
+        try {
+            cancel = terminated;
+            if (!cancel) {
+                for (int i = tasks.size() - 1; i >= 0; i--) {
+                    Task task = tasks.get(i);
+                    if (!task.isDone()) {
+                        queue.addFirst(task);
+                        queuedBytes += task.payload().length;
+                    }
+                }
+                workQueued.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (cancel) {
+            tasks.forEach(task -> task.complete(Outcome.Cancelled.because("the pool was terminated")));
+        }
+    }
+
+    /** Asks for a replacement of {@code worker}, at most once per worker. */
+    void replaceOnce(LocalWorker worker, String why, boolean afterDeath) {
+        lock.lock();
+        try {
+            if (worker.replaced) {
+                return;
+            }
+            worker.replaced = true;
+        } finally {
+            lock.unlock();
+        }
+        supervision.replace(worker, why, afterDeath);
+    }
+
+    private static WorkerDiedException died(LocalWorker worker, int exitCode, String stderrTail) {
+        StringBuilder message = new StringBuilder("worker ").append(worker).append(' ')
+                .append(ExitStatus.describe(exitCode)).append(" while running the task");
+        if (stderrTail.contains("OutOfMemoryError")) {
+            message.append("; it ran out of memory (OutOfMemoryError): give workers more heap with "
+                    + "jvmOptions(\"-Xmx...\")");
+        }
+        if (!stderrTail.isEmpty()) {
+            message.append("\nLast lines of its stderr:\n").append(stderrTail);
+        }
+        return new WorkerDiedException(message.toString(), worker.name, worker.connection.pid(), exitCode,
+                stderrTail);
+    }
+
+    /** How long to wait for every worker to exit by itself before killing it. */
+    static void awaitExit(List<LocalWorker> stopping, long graceMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        for (LocalWorker worker : stopping) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (!worker.connection.awaitExit(Math.max(left, 0))) {
+                worker.connection.kill();
+                worker.connection.awaitExit(1_000);
+            }
+        }
+    }
+}

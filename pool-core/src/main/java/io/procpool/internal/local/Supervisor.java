@@ -1,0 +1,161 @@
+package io.procpool.internal.local;
+
+import io.procpool.PoolException;
+import io.procpool.internal.codec.Codec;
+import io.procpool.internal.protocol.Payloads;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a pool's workers and replaces the ones that leave: the first ones in waves (so that a {@code java} that
+ * cannot start is noticed after one wave, not after hundreds of launches), a replacement once per worker that
+ * retires or dies, and after {@link #MAX_FAILED_STARTS} failed starts in a row with no worker left, the queued work
+ * fails instead of waiting for a worker that will not come.
+ *
+ * <p>Threading: {@link #startAll} runs on the builder's thread; replacements start on the pool's supervision
+ * executor. Counters are atomic; the workers themselves live in {@link InFlight}.
+ */
+final class Supervisor {
+    private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
+    /** How long a worker may take from launch to hello. JVM start-up is ~0.1 s; a loaded machine is much slower. */
+    private static final long STARTUP_TIMEOUT_MILLIS = 60_000;
+    /** Consecutive failed starts after which queued work fails instead of waiting for a worker. */
+    static final int MAX_FAILED_STARTS = 3;
+
+    private final PoolConfig config;
+    private final ClassLoader userClassLoader;
+    private final InFlight inFlight;
+    private final Executor executor;
+    /** Whether the pool still wants workers (running, or closing with work left). */
+    private final BooleanSupplier needsWorkers;
+    private final AtomicInteger workerNumbers = new AtomicInteger();
+    private final AtomicInteger failedStarts = new AtomicInteger();
+    private final AtomicInteger respawns = new AtomicInteger();
+
+    Supervisor(PoolConfig config, ClassLoader userClassLoader, InFlight inFlight, Executor executor,
+               BooleanSupplier needsWorkers) {
+        this.config = config;
+        this.userClassLoader = userClassLoader;
+        this.inFlight = inFlight;
+        this.executor = executor;
+        this.needsWorkers = needsWorkers;
+    }
+
+    /**
+     * Starts the pool's workers, a wave of as many as the machine has cores at a time, and waits until each has said
+     * hello.
+     *
+     * @throws PoolException a worker could not start (its exit code, command line and stderr): no later wave starts
+     */
+    void startAll() {
+        int wave = Math.max(2, Runtime.getRuntime().availableProcessors());
+        for (int started = 0; started < config.workers(); started += wave) {
+            List<LocalWorker> launched = new ArrayList<>();
+            for (int i = started; i < Math.min(config.workers(), started + wave); i++) {
+                launched.add(launch());
+            }
+            for (LocalWorker worker : launched) {
+                awaitReady(worker);
+            }
+        }
+    }
+
+    /** Launches one worker; it takes work once it said hello ({@link #awaitReady}). */
+    private LocalWorker launch() {
+        String name = config.name() + "-worker-" + workerNumbers.incrementAndGet();
+        byte[] init = Codec.encode(new Payloads.InitRequest(name, config.initializer()), "initializer");
+        WorkerConnection connection = WorkerConnection.launch(name, config.launch(), init, userClassLoader);
+        LocalWorker worker = new LocalWorker(name, connection, inFlight.newWorkerCondition());
+        inFlight.add(worker);
+        connection.start(worker, inFlight, executor);
+        return worker;
+    }
+
+    private void awaitReady(LocalWorker worker) {
+        try {
+            worker.connection.ready().get(STARTUP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            worker.connection.kill();
+            throw new PoolException("worker " + worker.name + " did not answer within " + STARTUP_TIMEOUT_MILLIS
+                    + " ms of its start.\nCommand line: " + String.join(" ", worker.connection.child().commandLine())
+                    + "\nLast lines of its stderr:\n" + worker.connection.child().stderrTail(1_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            worker.connection.kill();
+            throw new PoolException("interrupted while starting worker " + worker.name, e);
+        } catch (ExecutionException e) {
+            worker.connection.kill(); // it may still be alive (an initializer failed, an unknown frame)
+            throw e.getCause() instanceof PoolException p ? p
+                    : new PoolException("worker " + worker.name + " failed to start: " + e.getCause(), e.getCause());
+        }
+        if (inFlight.ready(worker)) {
+            worker.connection.startWriter();
+        }
+    }
+
+    /** Starts a replacement for {@code gone} if the pool still needs it. */
+    void replace(LocalWorker gone, String why, boolean afterDeath) {
+        if (!needsWorkers.getAsBoolean()) {
+            return;
+        }
+        if (afterDeath) {
+            respawns.incrementAndGet();
+        }
+        LOG.debug("replacing {}: {}", gone, why);
+        executor.execute(this::startReplacement);
+    }
+
+    private void startReplacement() {
+        try {
+            LocalWorker worker = launch();
+            awaitReady(worker);
+            failedStarts.set(0);
+            if (!needsWorkers.getAsBoolean()) {
+                inFlight.retire(worker); // the pool closed while it started
+            }
+        } catch (RuntimeException e) {
+            onFailedStart(e);
+        }
+    }
+
+    private void onFailedStart(RuntimeException e) {
+        int failures = failedStarts.incrementAndGet();
+        if (!needsWorkers.getAsBoolean()) {
+            return;
+        }
+        if (failures < MAX_FAILED_STARTS) {
+            LOG.warn("a replacement worker of pool {} failed to start ({} of {}); trying again: {}",
+                    config.name(), failures, MAX_FAILED_STARTS, e.getMessage());
+            executor.execute(this::startReplacement);
+            return;
+        }
+        LOG.error("pool {} could not start a worker {} times in a row; failing queued work", config.name(),
+                failures);
+        if (inFlight.liveWorkers() == 0) {
+            inFlight.failQueued(new PoolException("pool " + config.name() + " could not start a worker "
+                    + failures + " times in a row, so queued work fails instead of waiting; the last failure: "
+                    + e.getMessage(), e));
+        }
+    }
+
+    /** With no live worker (every start failed), new work tries to start one again. */
+    void ensureWorkers() {
+        if (failedStarts.get() >= MAX_FAILED_STARTS && inFlight.liveWorkers() == 0
+                && failedStarts.compareAndSet(failedStarts.get(), 0)) {
+            executor.execute(this::startReplacement);
+        }
+    }
+
+    /** How many workers were started to replace workers that died. */
+    int respawns() {
+        return respawns.get();
+    }
+}

@@ -1,0 +1,282 @@
+package io.procpool.internal.local;
+
+import io.procpool.PoolException;
+import io.procpool.internal.calls.PoolThreads;
+import io.procpool.internal.codec.Codec;
+import io.procpool.internal.process.ChildProcess;
+import io.procpool.internal.process.LaunchSpec;
+import io.procpool.internal.protocol.ChannelCorruptedException;
+import io.procpool.internal.protocol.Frame;
+import io.procpool.internal.protocol.FrameType;
+import io.procpool.internal.protocol.Frames;
+import io.procpool.internal.protocol.Payloads;
+import io.procpool.internal.task.FunctionRef;
+import io.procpool.internal.task.Task;
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipes of one worker JVM: a reader thread that reads every frame the worker sends and hands it to
+ * {@link Events}, a writer thread that writes the tasks {@link Events#nextBatch} gives it, and the watch on the
+ * process's exit. It decides nothing about tasks: {@link InFlight} does.
+ *
+ * <p>Threading: the reader and writer are this connection's own threads; control frames ({@link #cancel},
+ * {@link #forget}) are written by the calling thread through the synchronized frame writer; the exit is handled on the
+ * pool's supervision executor. {@link #ready()} completes on the reader thread.
+ */
+final class WorkerConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerConnection.class);
+    /** How long the reader may take to drain a dead worker's last frames. */
+    private static final long DRAIN_MILLIS = 2_000;
+
+    /** What the connection reports; implemented by {@link InFlight}. */
+    interface Events {
+        /** The next tasks to write, waiting until there are some; {@code null} when the worker takes no more. */
+        List<Task> nextBatch(LocalWorker worker) throws InterruptedException;
+
+        /** Waits until a retiring worker holds nothing; true when SHUTDOWN should be sent now. */
+        boolean awaitIdleForShutdown(LocalWorker worker) throws InterruptedException;
+
+        /** A RESULT or FAILURE frame arrived. */
+        void answered(LocalWorker worker, Frame answer);
+
+        /** The worker confirmed a cancel: it will never run the task. */
+        void cancelledByWorker(LocalWorker worker, long taskId);
+
+        /** The worker starts nothing more (RETIRING frame). */
+        void retiringByWorker(LocalWorker worker);
+
+        /** The channel is broken (bytes that are not frames, an unexpected frame): end the worker for that. */
+        void channelFault(LocalWorker worker, PoolException reason);
+
+        /** The process has ended and its last frames were read. */
+        void exited(LocalWorker worker, int exitCode, String stderrTail);
+    }
+
+    private final String name;
+    private final ChildProcess child;
+    private final CompletableFuture<Payloads.Hello> ready = new CompletableFuture<>();
+    private final Set<Long> functionsSent = ConcurrentHashMap.newKeySet();
+    private final ClassLoader userClassLoader;
+    private LocalWorker worker;  // set once by start(), before the threads start
+    private Events events;       // likewise
+    private Thread reader;       // likewise
+
+    private WorkerConnection(String name, ChildProcess child, ClassLoader userClassLoader) {
+        this.name = name;
+        this.child = child;
+        this.userClassLoader = userClassLoader;
+    }
+
+    /**
+     * Starts the worker JVM and sends it its INIT frame.
+     *
+     * @throws PoolException the process could not be started
+     */
+    static WorkerConnection launch(String name, LaunchSpec spec, byte[] initPayload, ClassLoader userClassLoader) {
+        ChildProcess child = ChildProcess.launch(name, spec);
+        try {
+            child.toChild().writeAndFlush(new Frame(FrameType.INIT, 0, initPayload));
+        } catch (IOException e) {
+            LOG.debug("{} closed its stdin at start: {}", name, e.toString()); // its exit tells the rest
+        }
+        return new WorkerConnection(name, child, userClassLoader);
+    }
+
+    /** Starts reading and watching the process; events go to {@code events} about {@code worker}. */
+    void start(LocalWorker worker, Events events, Executor exitExecutor) {
+        this.worker = worker;
+        this.events = events;
+        this.reader = new Thread(this::readFrames, name + "-reader");
+        reader.setDaemon(true);
+        reader.start();
+        child.process().onExit().whenCompleteAsync((process, error) -> onExit(), exitExecutor);
+    }
+
+    /** Starts the writer; called once the worker is ready and taking work. */
+    void startWriter() {
+        Thread writer = new Thread(this::writeTasks, name + "-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Completes with the worker's hello, or exceptionally with why it could not start. */
+    CompletableFuture<Payloads.Hello> ready() {
+        return ready;
+    }
+
+    long pid() {
+        return child.pid();
+    }
+
+    ChildProcess child() {
+        return child;
+    }
+
+    // ---------------------------------------------------------------------------------------------- reading
+
+    private void readFrames() {
+        PoolThreads.markInternal();
+        try {
+            Frame frame;
+            while ((frame = child.nextFrame()) != null) { // OUTPUT and EXIT are handled by the channel itself
+                if (ready.isDone()) {
+                    onFrame(frame);
+                } else if (!onStartFrame(frame)) {
+                    return;
+                }
+            }
+        } catch (ChannelCorruptedException e) {
+            events.channelFault(worker, new PoolException("worker " + worker + " corrupted its channel: something "
+                    + "wrote raw bytes on its stdout (native code, or a stream opened on fd 1); " + e.getMessage()));
+        } catch (IOException e) {
+            LOG.debug("channel from {} ended: {}", name, e.toString()); // the process exit explains it
+        } catch (RuntimeException | Error e) {
+            LOG.error("reader of {} failed; ending the worker", name, e);
+            events.channelFault(worker, new PoolException("the parent could not read from worker " + worker
+                    + ": " + e, e));
+        }
+    }
+
+    /** A frame before the hello. @return whether to go on reading */
+    private boolean onStartFrame(Frame frame) {
+        switch (frame.type()) {
+            case HELLO -> {
+                Payloads.Hello hello = (Payloads.Hello) Codec.decode(frame.payload(),
+                        WorkerConnection.class.getClassLoader(), "hello");
+                if (hello.protocolVersion() != Frames.PROTOCOL_VERSION) {
+                    ready.completeExceptionally(new PoolException("worker " + name + " speaks protocol version "
+                            + hello.protocolVersion() + ", this pool " + Frames.PROTOCOL_VERSION
+                            + ": pool-core and pool-worker must be the same version"));
+                    child.kill();
+                    return false;
+                }
+                ready.complete(hello);
+                return true;
+            }
+            case INIT_FAILED -> { // the worker exits by itself; keep reading what it prints on the way out
+                Throwable cause = Codec.decodeFailure(frame.payload(), userClassLoader).value().error();
+                ready.completeExceptionally(new PoolException("the initializer failed in worker " + name + " (pid "
+                        + child.pid() + "): " + cause, cause));
+                return true;
+            }
+            default -> {
+                ready.completeExceptionally(new PoolException("worker " + name + " sent " + frame
+                        + " before its hello"));
+                child.kill();
+                return false;
+            }
+        }
+    }
+
+    private void onFrame(Frame frame) {
+        switch (frame.type()) {
+            case RESULT, FAILURE -> events.answered(worker, frame);
+            case CANCELLED -> events.cancelledByWorker(worker, frame.id());
+            case RETIRING -> events.retiringByWorker(worker);
+            default -> events.channelFault(worker, new PoolException("worker " + worker + " sent an unexpected "
+                    + frame));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- writing
+
+    private void writeTasks() {
+        PoolThreads.markInternal();
+        try {
+            List<Task> batch;
+            while ((batch = events.nextBatch(worker)) != null) {
+                for (Task task : batch) {
+                    write(task);
+                }
+                child.toChild().flush();
+            }
+            if (events.awaitIdleForShutdown(worker)) {
+                child.toChild().writeAndFlush(Frame.of(FrameType.SHUTDOWN, 0));
+            }
+        } catch (IOException e) {
+            LOG.debug("channel to {} failed: {}", name, e.toString()); // the process exit settles its tasks
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void write(Task task) throws IOException {
+        FunctionRef function = task.function();
+        if (function != null && functionsSent.add(function.id())) {
+            child.toChild().write(new Frame(FrameType.FUNCTION, function.id(), function.encoded()));
+        }
+        child.toChild().write(task.type(), task.id(), task.payload(), 0, task.payload().length);
+    }
+
+    /** Tells the worker a function is no longer needed (the call that used it is over). */
+    void forget(FunctionRef function) {
+        if (functionsSent.remove(function.id())) {
+            sendControl(Frame.of(FrameType.FORGET, function.id()));
+        }
+    }
+
+    /** Asks the worker to drop a queued task or interrupt a running one. */
+    void cancel(long taskId) {
+        sendControl(Frame.of(FrameType.CANCEL, taskId));
+    }
+
+    private void sendControl(Frame frame) {
+        try {
+            child.toChild().writeAndFlush(frame);
+        } catch (IOException e) {
+            LOG.debug("{}: could not send {}: {}", name, frame, e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- ending
+
+    void kill() {
+        child.kill();
+    }
+
+    void terminate() {
+        child.terminate();
+    }
+
+    boolean awaitExit(long millis) {
+        return child.awaitExit(millis);
+    }
+
+    private void onExit() {
+        PoolThreads.markInternal();
+        try {
+            reader.join(DRAIN_MILLIS); // its last answers and its EXIT frame are still in the pipe
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int exitCode = child.exitCode().orElseThrow();
+        String stderrTail = child.stderrTail(DRAIN_MILLIS);
+        if (!ready.isDone()) {
+            ready.completeExceptionally(startupFailure(exitCode, stderrTail));
+        }
+        events.exited(worker, exitCode, stderrTail);
+    }
+
+    private PoolException startupFailure(int exitCode, String stderrTail) {
+        String hint = stderrTail.contains(ChildProcess.WORKER_MAIN)
+                ? "\nThe worker main class is not on the workers' class path: add the dependency "
+                + "io.procpool:pool-worker (runtime scope is enough), or set the class path on the builder."
+                : "";
+        return new PoolException("worker " + name + " (pid " + child.pid() + ") "
+                + io.procpool.internal.process.ExitStatus.describe(exitCode) + " before it was ready." + hint
+                + "\nCommand line: " + String.join(" ", child.commandLine())
+                + "\nLast lines of its stderr:\n" + stderrTail);
+    }
+
+    @Override
+    public String toString() {
+        return name + " (pid " + child.pid() + ")";
+    }
+}

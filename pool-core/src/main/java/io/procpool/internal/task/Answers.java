@@ -1,0 +1,54 @@
+package io.procpool.internal.task;
+
+import io.procpool.PoolException;
+import io.procpool.TaskFailedException;
+import io.procpool.TaskSerializationException;
+import io.procpool.internal.codec.Codec;
+import io.procpool.internal.protocol.Frame;
+import io.procpool.internal.protocol.FrameType;
+import io.procpool.internal.protocol.Payloads;
+
+/**
+ * Turns a worker's RESULT or FAILURE frame into the task's {@link Outcome}, whatever transport brought it (a local
+ * worker's pipe, a cluster member's answer). Never throws: an answer the parent cannot decode, even for an
+ * {@link Error} such as {@link OutOfMemoryError} in a parent with a small heap, is that task's failure, and the worker
+ * that sent it is not to blame.
+ *
+ * <p>Thread-safety: stateless.
+ */
+public final class Answers {
+    private Answers() {
+    }
+
+    /**
+     * @param answer     the RESULT or FAILURE frame of {@code task}
+     * @param task       the task it answers (its class loader resolves the answer's classes)
+     * @param workerName the worker that ran it, for the failure's message
+     * @param workerPid  that worker's process id
+     */
+    public static Outcome decode(Frame answer, Task task, String workerName, long workerPid) {
+        try {
+            if (answer.type() == FrameType.RESULT) {
+                Codec.Timed<Object> result = Codec.decodeTimed(answer.payload(), task.loader(), "result");
+                return new Outcome.Answered(result.value(), result.nanos());
+            }
+            Codec.Timed<Payloads.TaskFailure> decoded = Codec.decodeFailure(answer.payload(), task.loader());
+            Payloads.TaskFailure failure = decoded.value();
+            PoolException error = failure.isCodecFailure()
+                    ? new TaskSerializationException(failure.codecMessage() + " (in worker " + workerName + ")",
+                            failure.failedClassName(), failure.error())
+                    : new TaskFailedException(workerName, workerPid, failure.error());
+            return new Outcome.Failed(error, failure.completed(), decoded.nanos());
+        } catch (TaskSerializationException e) {
+            return new Outcome.Failed(e, new Object[0], -1);
+        } catch (OutOfMemoryError e) {
+            return new Outcome.Failed(new PoolException("the parent ran out of memory (" + e.getMessage()
+                    + ") decoding the " + answer.payload().length + "-byte answer of " + task + " from worker "
+                    + workerName + ": give the parent JVM more heap (-Xmx) or return smaller results", e),
+                    new Object[0], -1);
+        } catch (RuntimeException | Error e) {
+            return new Outcome.Failed(new TaskSerializationException("cannot decode the answer of " + task
+                    + " from worker " + workerName + ": " + e, e.getClass().getName(), e), new Object[0], -1);
+        }
+    }
+}

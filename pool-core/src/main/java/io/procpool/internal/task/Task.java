@@ -1,0 +1,160 @@
+package io.procpool.internal.task;
+
+import io.procpool.internal.protocol.FrameType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * One unit of work on its way through a pool: a CALL (one callable) or a CHUNK (a function over consecutive items),
+ * and the one place its life ends. Whoever learns first how it ended (a worker's answer, its death, a timeout, a
+ * cancel, the pool's termination) calls {@link #complete(Outcome)}; the first call wins, later ones are counted
+ * and dropped. Every other party asks the task ({@link #isDone()}, {@link #outcome()}) instead of keeping a copy.
+ *
+ * <p>Completing a task first runs its internal listeners (the pool's bookkeeping, a map's result assembly: short,
+ * no I/O, no user code) on the completing thread, then settles the {@link #future()} where user code is safe
+ * ({@link PoolFuture}).
+ *
+ * <p>Thread-safety: thread-safe. The descriptive fields are immutable; the outcome is set once by compare-and-set.
+ */
+public final class Task {
+    private final long id;
+    private final FrameType type;
+    private final byte[] payload;
+    private final FunctionRef function;
+    private final int itemCount;
+    private final ClassLoader loader;
+    private final long createdNanos = System.nanoTime();
+    private final Executor callbacks;
+    private final PoolFuture<Object> future = new PoolFuture<>(
+            () -> complete(Outcome.Cancelled.because("cancelled by the caller")));
+    private final AtomicReference<Outcome> outcome = new AtomicReference<>();
+    private final AtomicInteger attempts = new AtomicInteger();
+    private List<Consumer<Task>> listeners = new ArrayList<>(2); // guarded by this; null once completed
+
+    /**
+     * @param id        unique in this JVM
+     * @param type      {@link FrameType#CALL} or {@link FrameType#CHUNK}
+     * @param payload   the encoded callable or chunk request, ready for a worker
+     * @param function  the function a CHUNK applies; {@code null} for a CALL
+     * @param itemCount how many items (1 for a CALL)
+     * @param loader    resolves the classes of the answer
+     * @param callbacks settles the future when callbacks are chained onto it
+     */
+    public Task(long id, FrameType type, byte[] payload, FunctionRef function, int itemCount, ClassLoader loader,
+                Executor callbacks) {
+        this.id = id;
+        this.type = type;
+        this.payload = payload;
+        this.function = function;
+        this.itemCount = itemCount;
+        this.loader = loader;
+        this.callbacks = callbacks;
+    }
+
+    /**
+     * Ends the task as {@code how} says, unless it has ended already.
+     *
+     * @return whether this call decided the outcome
+     */
+    public boolean complete(Outcome how) {
+        attempts.incrementAndGet();
+        if (!outcome.compareAndSet(null, how)) {
+            return false;
+        }
+        List<Consumer<Task>> toRun;
+        synchronized (this) {
+            toRun = listeners;
+            listeners = null;
+        }
+        for (Consumer<Task> listener : toRun) {
+            listener.accept(this);
+        }
+        future.settle(how instanceof Outcome.Answered answered ? answered.value() : null, how.failure(), callbacks);
+        return true;
+    }
+
+    /**
+     * Runs {@code listener} once when the task ends, on the completing thread, before the future settles; at once
+     * if it has ended already. For the pool's own bookkeeping only: it must be short and must not block.
+     */
+    public void onOutcome(Consumer<Task> listener) {
+        synchronized (this) {
+            if (listeners != null) {
+                listeners.add(listener);
+                return;
+            }
+        }
+        listener.accept(this);
+    }
+
+    /** How the task ended, or {@code null} while it has not. */
+    public Outcome outcome() {
+        return outcome.get();
+    }
+
+    public boolean isDone() {
+        return outcome.get() != null;
+    }
+
+    /** How many times a party tried to end the task (1 for a task ended once and told nothing later). */
+    public int completionAttempts() {
+        return attempts.get();
+    }
+
+    /** A chunk's results before its failed item; empty unless the task failed. */
+    public Object[] partialResults() {
+        return outcome.get() instanceof Outcome.Failed failed ? failed.completedItems() : new Object[0];
+    }
+
+    /** How long the task ran in its worker, once answered (a result or the task's own failure); -1 otherwise. */
+    public long runNanos() {
+        Outcome how = outcome.get();
+        return how instanceof Outcome.Answered a ? a.runNanos() : how instanceof Outcome.Failed f ? f.runNanos() : -1;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    /** {@link FrameType#CALL} or {@link FrameType#CHUNK}. */
+    public FrameType type() {
+        return type;
+    }
+
+    /** The encoded callable (CALL) or chunk request (CHUNK), ready for a worker. */
+    public byte[] payload() {
+        return payload;
+    }
+
+    /** The function a CHUNK applies; {@code null} for a CALL. */
+    public FunctionRef function() {
+        return function;
+    }
+
+    public int itemCount() {
+        return itemCount;
+    }
+
+    /** Resolves the classes of the answer: the loader of the submitted task's class. */
+    public ClassLoader loader() {
+        return loader;
+    }
+
+    /** {@link System#nanoTime()} when the task was made (submitted). */
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    public PoolFuture<Object> future() {
+        return future;
+    }
+
+    @Override
+    public String toString() {
+        return type + " #" + id + (type == FrameType.CHUNK ? " (" + itemCount + " items)" : "");
+    }
+}
