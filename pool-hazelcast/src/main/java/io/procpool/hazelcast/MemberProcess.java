@@ -1,15 +1,18 @@
 package io.procpool.hazelcast;
 
 import io.procpool.PoolException;
+import io.procpool.internal.process.ChildReaper;
+import io.procpool.internal.process.ExitStatus;
+import io.procpool.internal.process.StderrPump;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
-import java.util.ArrayDeque;
+
 import java.util.ArrayList;
-import java.util.Deque;
+
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -37,7 +40,6 @@ public final class MemberProcess implements AutoCloseable {
     private static final String READY = "procpool member ready at ";
     private static final long START_TIMEOUT_SECONDS = 60;
     private static final long STOP_GRACE_SECONDS = 10;
-    private static final int STDERR_TAIL_LINES = 40;
     /** The access to JDK internals Hazelcast asks for on Java 9+ (else it warns and runs slower paths). */
     private static final List<String> HAZELCAST_JDK_ACCESS = List.of("--add-modules", "java.se",
             "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
@@ -82,37 +84,25 @@ public final class MemberProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new PoolException("could not start a member: " + String.join(" ", command), e);
         }
+        ChildReaper.register(process);
         CompletableFuture<String> ready = new CompletableFuture<>();
-        Deque<String> stderrTail = new ArrayDeque<>();
+        StderrPump stderr = StderrPump.start(process.getErrorStream(), "member-" + process.pid());
         copyLines(process, process.getInputStream(), "stdout", line -> {
             if (!ready.isDone() && line.startsWith(READY)) {
                 ready.complete(line.substring(READY.length(), line.indexOf(' ', READY.length())));
             } else {
                 System.out.println(line);
             }
-        }, () -> ready.completeExceptionally(new IllegalStateException("it exited with code "
-                + process.onExit().join().exitValue() + " before it was ready")));
-        copyLines(process, process.getErrorStream(), "stderr", line -> {
-            synchronized (stderrTail) {
-                stderrTail.addLast(line);
-                if (stderrTail.size() > STDERR_TAIL_LINES) {
-                    stderrTail.removeFirst();
-                }
-            }
-            System.err.println(line);
-        }, () -> { });
+        }, () -> ready.completeExceptionally(new IllegalStateException(ExitStatus.describe(
+                ExitStatus.pythonExitCode(process.onExit().join().exitValue(), null)) + " before it was ready")));
         try {
             return new MemberProcess(process, ready.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         } catch (TimeoutException | ExecutionException e) {
             process.destroyForcibly();
             String why = e instanceof TimeoutException ? "did not say it was ready within " + START_TIMEOUT_SECONDS
                     + " s" : e.getCause().getMessage();
-            String tail;
-            synchronized (stderrTail) {
-                tail = String.join("\n", stderrTail);
-            }
             throw new PoolException("the member (pid " + process.pid() + ") " + why + ".\nCommand line: "
-                    + String.join(" ", command) + "\nLast lines of its stderr:\n" + tail, e);
+                    + String.join(" ", command) + "\nLast lines of its stderr:\n" + stderr.tail(1_000), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
@@ -120,7 +110,7 @@ public final class MemberProcess implements AutoCloseable {
         }
     }
 
-    /** Hands each line of a member's output stream to {@code each} on a daemon thread, then runs {@code atEnd}. */
+    /** Hands each line of a member's stdout to {@code each} on a daemon thread, then runs {@code atEnd}. */
     private static void copyLines(Process process, InputStream stream, String name, Consumer<String> each,
                                   Runnable atEnd) {
         Thread thread = new Thread(() -> {

@@ -1,6 +1,5 @@
 package io.procpool.internal.process;
 
-import com.google.common.collect.EvictingQueue;
 import io.procpool.PoolException;
 import io.procpool.internal.protocol.ChannelCorruptedException;
 import io.procpool.internal.protocol.Frame;
@@ -9,10 +8,8 @@ import io.procpool.internal.protocol.FrameType;
 import io.procpool.internal.protocol.FrameWriter;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +34,6 @@ public final class ChildProcess {
     public static final String NAME_PROPERTY = "procpool.child.name";
 
     private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
-    private static final int STDERR_TAIL_LINES = 40;
     private static final int PIPE_BUFFER = 64 * 1024;
     /** System properties a child inherits so it logs as its parent does. */
     private static final List<String> INHERITED_PROPERTY_PREFIXES =
@@ -54,8 +50,7 @@ public final class ChildProcess {
     private final List<String> commandLine;
     private final FrameWriter toChild;
     private final FrameReader fromChild;
-    private final EvictingQueue<String> stderrTail = EvictingQueue.create(STDERR_TAIL_LINES); // guarded by itself
-    private final Thread stderrPump;
+    private final StderrPump stderr;
     private boolean firstFrameRead;          // the channel reader's thread only
     private volatile Long exitAnnouncement;  // the EXIT frame's id, once the child sent it
 
@@ -67,9 +62,7 @@ public final class ChildProcess {
                 FrameType.Direction.TO_WORKER);
         this.fromChild = new FrameReader(new BufferedInputStream(process.getInputStream(), PIPE_BUFFER),
                 FrameType.Direction.TO_PARENT);
-        this.stderrPump = new Thread(this::pumpStderr, name + "-stderr");
-        this.stderrPump.setDaemon(true);
-        this.stderrPump.start();
+        this.stderr = StderrPump.start(process.getErrorStream(), name);
     }
 
     /**
@@ -109,19 +102,6 @@ public final class ChildProcess {
         command.add(String.join(File.pathSeparator, spec.classPath()));
         command.add(WORKER_MAIN);
         return List.copyOf(command);
-    }
-
-    private void pumpStderr() {
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                recordStderr(line);
-                OutputSink.printLine(OutputSink.STDERR, line);
-            }
-        } catch (IOException e) {
-            LOG.debug("stderr of {} closed: {}", name, e.toString());
-        }
     }
 
     /**
@@ -179,11 +159,9 @@ public final class ChildProcess {
         OutputSink.printLine((int) output.id(), line);
     }
 
-    /** Keeps a line for {@link #stderrTail()}; also used for System.err lines that arrive as frames. */
+    /** Keeps a line for {@link #stderrTail}; also used for System.err lines that arrive as frames. */
     public void recordStderr(String line) {
-        synchronized (stderrTail) {
-            stderrTail.add(line);
-        }
+        stderr.record(line);
     }
 
     /**
@@ -191,14 +169,7 @@ public final class ChildProcess {
      * dead child left in the pipe.
      */
     public String stderrTail(long waitMillis) {
-        try {
-            stderrPump.join(waitMillis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        synchronized (stderrTail) {
-            return String.join("\n", stderrTail);
-        }
+        return stderr.tail(waitMillis);
     }
 
     /** Sends SIGTERM without closing the pipes first (closing them would race the signal). */
