@@ -59,7 +59,15 @@ public enum FrameType {
      * The worker is exiting through its shutdown hook: id = 0 when it called {@code System.exit} or ended normally
      * (the OS exit code is then the truth), or N when it was terminated by signal N (report {@code -N}).
      */
-    EXIT(0x47, Direction.TO_PARENT);
+    EXIT(0x47, Direction.TO_PARENT),
+    /**
+     * The worker retires: id = 0, empty payload. It means "I start no task after this frame; every task you sent me
+     * that I have not answered is unstarted and yours to requeue; I exit when you send {@link #SHUTDOWN} or my stdin
+     * ends" (and by itself after 10 s). Sent right after the answer of a task in which an {@link Error} struck the
+     * worker's codec (or its frame reader), because such a JVM is not safe to run more tasks; tasks and
+     * {@link #CANCEL}s that still arrive are ignored.
+     */
+    RETIRING(0x48, Direction.TO_PARENT);
 
     /** Which pipe a frame travels on; each has its own magic so a frame read from the wrong side is caught. */
     public enum Direction {
