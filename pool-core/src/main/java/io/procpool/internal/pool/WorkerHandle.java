@@ -191,7 +191,27 @@ final class WorkerHandle {
                 exitAnnouncement = frame.id();
                 child.exitAnnounced();
             }
+            case RETIRING -> onRetiring();
             default -> throw new IllegalStateException("unexpected frame from worker " + name + ": " + frame);
+        }
+    }
+
+    /** TEMP: the worker starts nothing more; what it holds is unstarted: requeue it, replace the worker, shut it. */
+    private void onRetiring() {
+        List<PendingTask> held;
+        boolean replace;
+        synchronized (lock) {
+            replace = state == WorkerInfo.State.RUNNING;
+            state = WorkerInfo.State.RETIRING;
+            held = new ArrayList<>(inFlight.values());
+            inFlight.clear();
+            inFlightBytes = 0;
+            lock.notifyAll();
+            shutdownWhenIdle();
+        }
+        dispatcher.requeue(held);
+        if (replace) {
+            dispatcher.retiring(this);
         }
     }
 
