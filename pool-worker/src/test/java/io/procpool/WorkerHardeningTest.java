@@ -51,6 +51,21 @@ class WorkerHardeningTest {
     }
 
     @Test
+    void outOfMemoryReadingAFunctionFailsItsChunksAndRetiresTheWorker() {
+        try (ProcessPool pool = ProcessPool.builder().workers(1).name("small-heap-fn").jvmOptions("-Xmx64m").build()) {
+            long before = pidOfWorker(pool);
+            byte[] captured = new byte[200 << 20];
+            TaskSerializationException e = assertThrows(TaskSerializationException.class,
+                    () -> pool.map(x -> x + captured.length, List.of(1, 2, 3), 1));
+            assertTrue(e.getMessage().matches("(?s).*ran out of memory reading the \\d{9}-byte function \\d+.*"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("jvmOptions(\"-Xmx...\")"), e.getMessage());
+            assertEquals(List.of(2, 3), pool.map(x -> x + 1, List.of(1, 2)), "the pool serves on");
+            assertNotEquals(before, pidOfWorker(pool), "the worker retired and was replaced");
+        }
+    }
+
+    @Test
     void cancellingAQueuedTaskAnswersItAtOnceAndSparesTheRunningTask(@TempDir Path dir) throws Exception {
         try (ProcessPool pool = ProcessPool.builder().workers(1).name("cancel").build()) {
             long worker = pidOfWorker(pool);
