@@ -1,5 +1,6 @@
 package io.procpool.worker;
 
+import io.procpool.RemoteException;
 import io.procpool.TaskCallable;
 import io.procpool.TaskFunction;
 import io.procpool.TaskSerializationException;
@@ -17,14 +18,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * task would not decode or its result would not encode. Shared by the pool worker's loop and by any other transport
  * that runs procpool tasks (a cluster member), so both answer in the same format.
  *
- * <p>Thread-safety: {@link #register} and {@link #forget} may be called from any thread; {@link #execute} runs the task
- * on the calling thread.
+ * <p>An {@link Error} inside the codec (a {@link StackOverflowError} encoding a deep result, an
+ * {@link ExceptionInInitializerError} decoding an argument, an {@link OutOfMemoryError} on either side) is answered as
+ * that task's {@link TaskSerializationException}, and {@link #codecErrorStruck()} turns true for good: a JVM in which an
+ * Error struck mid-codec may have half-initialized classes (later tasks then fail with {@code NoClassDefFoundError}), so
+ * the transport should retire it after that answer. An Error the task itself throws is the task's failure, like any
+ * exception, and leaves the flag alone. A function whose decoding hit an Error fails each chunk that uses it, and the
+ * flag turns true when the first of them is answered (its other chunks would fail the same way on any worker).
+ *
+ * <p>Thread-safety: {@link #register}, {@link #registerFailure}, {@link #forget} and {@link #codecErrorStruck} may be
+ * called from any thread; {@link #execute} runs the task on the calling thread.
  */
 public final class TaskExecutor {
     private final String workerName;
     private final ClassLoader loader;
     /** Registered functions by id; a value is a {@link TaskSerializationException} when decoding failed. */
     private final Map<Long, Object> functions = new ConcurrentHashMap<>();
+    private volatile boolean codecErrorStruck;
 
     /**
      * @param workerName names this executor in failures ("function 3 is not registered in ...")
@@ -43,6 +53,25 @@ public final class TaskExecutor {
      */
     public void register(long functionId, byte[] encoded) {
         functions.put(functionId, decodeFunction(encoded));
+    }
+
+    /**
+     * Records that a function could not be received (its payload did not fit in the heap, say): the chunks that use it
+     * fail with {@code failure}.
+     *
+     * @param functionId the id CHUNK frames use
+     * @param failure    what each of its chunks fails with
+     */
+    public void registerFailure(long functionId, TaskSerializationException failure) {
+        functions.put(functionId, failure);
+    }
+
+    /**
+     * @return whether an {@link Error} struck this JVM's codec in a task answered so far (see the class comment): the
+     *     worker should run no more tasks
+     */
+    public boolean codecErrorStruck() {
+        return codecErrorStruck;
     }
 
     /**
@@ -72,18 +101,46 @@ public final class TaskExecutor {
 
     private Object decodeFunction(byte[] payload) {
         try {
-            return Codec.decode(payload, loader, "function");
+            return decode(payload, "function");
         } catch (TaskSerializationException e) {
             return e;
         }
     }
 
+    /** Decodes, turning any Error the codec lets through (OutOfMemoryError) into its serialization failure. */
+    private Object decode(byte[] payload, String what) {
+        try {
+            return Codec.decode(payload, loader, what);
+        } catch (Error e) {
+            throw new TaskSerializationException("cannot decode the " + what + ": " + e, e.getClass().getName(), e);
+        }
+    }
+
+    /** The codec failure, noting an Error in it (see the class comment). */
+    private ChunkFailure codecFailure(int index, Object[] completed, TaskSerializationException e) {
+        if (struckByError(e)) {
+            codecErrorStruck = true;
+        }
+        return new ChunkFailure(Payloads.TaskFailure.ofCodec(index, completed, e));
+    }
+
+    /** Whether an Error is in the failure's cause chain: the codec itself broke, not just the data. */
+    static boolean struckByError(Throwable failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 100; t = t.getCause(), depth++) {
+            if (t instanceof Error) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Object runCall(Frame task) throws ChunkFailure {
         TaskCallable<?> callable;
         try {
-            callable = (TaskCallable<?>) Codec.decode(task.payload(), loader, "task");
+            callable = (TaskCallable<?>) decode(task.payload(), "task");
         } catch (TaskSerializationException e) {
-            throw new ChunkFailure(Payloads.TaskFailure.ofCodec(0, new Object[0], e));
+            throw codecFailure(0, new Object[0], e);
         }
         try {
             return callable.call();
@@ -95,16 +152,17 @@ public final class TaskExecutor {
     private Object[] runChunk(Frame task) throws ChunkFailure {
         Payloads.ChunkRequest request;
         try {
-            request = (Payloads.ChunkRequest) Codec.decode(task.payload(), loader, "arguments");
+            request = (Payloads.ChunkRequest) decode(task.payload(), "arguments");
         } catch (TaskSerializationException e) {
-            throw new ChunkFailure(Payloads.TaskFailure.ofCodec(0, new Object[0], e));
+            throw codecFailure(0, new Object[0], e);
         }
         Object function = functions.get(request.functionId());
+        if (function instanceof TaskSerializationException e) {
+            throw codecFailure(0, new Object[0], e);
+        }
         if (!(function instanceof TaskFunction<?, ?>)) {
-            throw new ChunkFailure(function instanceof TaskSerializationException e
-                    ? Payloads.TaskFailure.ofCodec(0, new Object[0], e)
-                    : Payloads.TaskFailure.ofTask(0, new Object[0], new IllegalStateException(
-                            "function " + request.functionId() + " is not registered in " + workerName)));
+            throw new ChunkFailure(Payloads.TaskFailure.ofTask(0, new Object[0], new IllegalStateException(
+                    "function " + request.functionId() + " is not registered in " + workerName)));
         }
         @SuppressWarnings("unchecked")
         TaskFunction<Object, Object> fn = (TaskFunction<Object, Object>) function;
@@ -120,11 +178,16 @@ public final class TaskExecutor {
         return results;
     }
 
-    /** The RESULT frame, or a FAILURE frame when the result will not encode (the worker goes on). */
-    private static Frame resultFrame(long taskId, long nanos, Object result) {
+    /** The RESULT frame, or a FAILURE frame when the result will not encode. */
+    private Frame resultFrame(long taskId, long nanos, Object result) {
         try {
-            return new Frame(FrameType.RESULT, taskId, Codec.encodeTimed(nanos, result, "result"));
+            return new Frame(FrameType.RESULT, taskId, encodeResult(nanos, result));
         } catch (TaskSerializationException e) {
+            if (struckByError(e)) {
+                // no second try item by item: more codec work in a JVM an Error struck can only fail worse
+                codecErrorStruck = true;
+                return failureFrame(taskId, nanos, Payloads.TaskFailure.ofCodec(0, new Object[0], e));
+            }
             if (result instanceof Object[] results) {
                 for (int i = 0; i < results.length; i++) {
                     try {
@@ -139,15 +202,41 @@ public final class TaskExecutor {
         }
     }
 
-    /** The FAILURE frame; if the partial results will not encode, the failure travels without them. */
-    private static Frame failureFrame(long taskId, long nanos, Payloads.TaskFailure failure) {
+    private static byte[] encodeResult(long nanos, Object result) {
+        try {
+            return Codec.encodeTimed(nanos, result, "result");
+        } catch (Error e) { // what the codec lets through: OutOfMemoryError
+            String type = result == null ? "null" : result.getClass().getName();
+            throw new TaskSerializationException("cannot encode the result of class " + type + ": " + e, type, e);
+        }
+    }
+
+    /**
+     * The FAILURE frame; if the partial results will not encode, the failure travels without them, and if even that
+     * fails, as a stand-in made of the names alone, so that every task gets its answer.
+     */
+    private Frame failureFrame(long taskId, long nanos, Payloads.TaskFailure failure) {
         byte[] payload;
         try {
             payload = Codec.encodeFailure(nanos, failure);
-        } catch (TaskSerializationException e) {
-            payload = Codec.encodeFailure(nanos, failure.withoutPartialResults());
+        } catch (RuntimeException | Error e) {
+            noteCodecError(e);
+            try {
+                payload = Codec.encodeFailure(nanos, failure.withoutPartialResults());
+            } catch (RuntimeException | Error again) {
+                noteCodecError(again);
+                payload = Codec.encodeFailure(nanos, Payloads.TaskFailure.ofTask(failure.failedIndex(), new Object[0],
+                        new RemoteException(failure.error().getClass().getName(),
+                                "the task's failure could not be encoded: " + again.getClass().getName())));
+            }
         }
         return new Frame(FrameType.FAILURE, taskId, payload);
+    }
+
+    private void noteCodecError(Throwable e) {
+        if (struckByError(e)) {
+            codecErrorStruck = true;
+        }
     }
 
     /** Carries a task's failure out of the runner's helpers. */

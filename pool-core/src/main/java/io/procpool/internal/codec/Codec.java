@@ -2,6 +2,7 @@ package io.procpool.internal.codec;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.KryoBufferOverflowException;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.ClosureSerializer;
@@ -12,6 +13,7 @@ import com.esotericsoftware.kryo.serializers.MapSerializer;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
 import com.esotericsoftware.minlog.Log;
+import com.google.common.base.Throwables;
 import io.procpool.TaskSerializationException;
 import io.procpool.internal.protocol.Frames;
 import io.procpool.internal.protocol.Payloads;
@@ -156,6 +158,10 @@ public final class Codec {
 
     private static TaskSerializationException encodeFailure(Object value, String what, Throwable e) {
         String topClass = value == null ? "null" : value.getClass().getName();
+        if (Throwables.getCausalChain(e).stream().anyMatch(KryoBufferOverflowException.class::isInstance)) {
+            return new TaskSerializationException("the " + what + " of class " + topClass + " is over "
+                    + Frames.MAX_PAYLOAD + " bytes, over procpool's 1 GiB frame limit", topClass, e);
+        }
         String culprit = culprit(e, topClass);
         String message = "cannot encode the " + what + " of class " + topClass
                 + (culprit.equals(topClass) ? "" : " (" + culprit + " would not serialize)") + ": " + describe(e);

@@ -16,11 +16,17 @@ import java.util.zip.CRC32C;
  * Anything else on the stream is reported as a {@link ChannelCorruptedException} with a hex dump; it is never
  * interpreted as data.
  *
+ * <p>A payload too large for this JVM's heap is read past (and checksummed) instead of held: {@link #read()} then
+ * throws {@link PayloadOutOfMemoryException}, which names the frame, and the stream stays on a frame boundary, so the
+ * caller can answer that frame and go on reading.
+ *
  * <p>Thread-safety: not thread-safe; one thread reads.
  */
 public final class FrameReader {
     /** How many bytes after a bad header go into the hex dump, at most. */
     private static final int DUMP_LIMIT = 256;
+    /** Piece size for reading past a payload too large for the heap. */
+    private static final int SKIP_BUFFER = 64 * 1024;
 
     private final DataInputStream in;
     private final int magic;
@@ -112,16 +118,40 @@ public final class FrameReader {
         if (length < 0 || length > Frames.MAX_PAYLOAD) {
             throw corrupted("impossible payload length " + length, header);
         }
-        byte[] payload = new byte[length];
+        byte[] payload;
+        try {
+            payload = new byte[length];
+        } catch (OutOfMemoryError e) {
+            skipPayload(type, length);
+            throw new PayloadOutOfMemoryException(type, id, length, e);
+        }
         in.readFully(payload);
-        int expected = in.readInt();
         crc.reset();
         crc.update(header, 4, Frames.HEADER_SIZE - 4);
         crc.update(payload);
+        checkTrailer(type, length);
+        return new Frame(type, id, payload);
+    }
+
+    /** Reads past a payload that could not be held, checksumming it, so the next frame can be read. */
+    private void skipPayload(FrameType type, int length) throws IOException {
+        byte[] piece = new byte[SKIP_BUFFER];
+        crc.reset();
+        crc.update(header, 4, Frames.HEADER_SIZE - 4);
+        for (int left = length; left > 0; ) {
+            int n = Math.min(left, piece.length);
+            in.readFully(piece, 0, n);
+            crc.update(piece, 0, n);
+            left -= n;
+        }
+        checkTrailer(type, length);
+    }
+
+    private void checkTrailer(FrameType type, int length) throws IOException {
+        int expected = in.readInt();
         if ((int) crc.getValue() != expected) {
             throw corrupted("checksum mismatch on a " + type + " frame of " + length + " bytes", header);
         }
-        return new Frame(type, id, payload);
     }
 
     /** Builds the fault with a dump of the bad header and of whatever follows it that is already readable. */
@@ -135,6 +165,41 @@ public final class FrameReader {
             seen.write(more, 0, Math.max(n, 0));
         }
         return new ChannelCorruptedException("corrupted channel: " + what + "; bytes read:\n" + hexDump(seen.toByteArray()));
+    }
+
+    /**
+     * The heap could not hold a frame's payload ({@link OutOfMemoryError} allocating it); the payload was read past,
+     * so the stream is positioned on the next frame. Unchecked, so that a reader which only knows I/O failures treats
+     * it as the internal failure it is, not as the end of the channel.
+     */
+    public static final class PayloadOutOfMemoryException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient FrameType type;
+        private final long id;
+        private final int length;
+
+        PayloadOutOfMemoryException(FrameType type, long id, int length, OutOfMemoryError cause) {
+            super("out of memory allocating the " + length + "-byte payload of a " + type + " frame (id " + id
+                    + "): " + cause.getMessage(), cause);
+            this.type = type;
+            this.id = id;
+            this.length = length;
+        }
+
+        /** @return the type of the frame whose payload was skipped */
+        public FrameType type() {
+            return type;
+        }
+
+        /** @return its id (a task id for CALL and CHUNK) */
+        public long id() {
+            return id;
+        }
+
+        /** @return its payload length in bytes */
+        public int length() {
+            return length;
+        }
     }
 
     /** Sixteen bytes a line: offset, hex, and the printable ASCII beside it, as {@code hexdump -C} shows them. */

@@ -61,9 +61,11 @@ public enum FrameType {
      */
     EXIT(0x47, Direction.TO_PARENT),
     /**
-     * The worker starts no task after this frame (an {@link Error} struck its codec, so its JVM is not to be trusted):
-     * id = 0, no payload. Every task it was sent and has not answered is unstarted, for the parent to requeue; it
-     * exits when the parent sends SHUTDOWN or its stdin ends.
+     * The worker retires: id = 0, empty payload. It means "I start no task after this frame; every task you sent me
+     * that I have not answered is unstarted and yours to requeue; I exit when you send {@link #SHUTDOWN} or my stdin
+     * ends" (and by itself after 10 s). Sent right after the answer of a task in which an {@link Error} struck the
+     * worker's codec (or its frame reader), because such a JVM is not safe to run more tasks; tasks and
+     * {@link #CANCEL}s that still arrive are ignored.
      */
     RETIRING(0x48, Direction.TO_PARENT);
 
