@@ -15,12 +15,15 @@ module io.procpool.core {
     requires org.slf4j;
     // Objenesis creates objects without calling a constructor through sun.reflect.ReflectionFactory.
     requires jdk.unsupported;
+    // The procpool.Task and procpool.Worker Flight Recorder events (the JDK's own; near-free without a recording).
+    requires jdk.jfr;
 
     exports io.procpool;
     exports io.procpool.internal.protocol to io.procpool.worker, io.procpool.hazelcast;
     exports io.procpool.internal.codec to io.procpool.worker, io.procpool.hazelcast;
     exports io.procpool.internal.process to io.procpool.worker, io.procpool.hazelcast;
     exports io.procpool.internal.pool to io.procpool.hazelcast;
+    exports io.procpool.internal.insights to io.procpool.hazelcast;
 
     // Kryo encodes procpool's own records and the JvmProcess fields a subclass inherits reflectively.
     opens io.procpool to com.esotericsoftware.kryo;
