@@ -15,6 +15,8 @@ module io.procpool.core {
     requires org.slf4j;
     // Objenesis creates objects without calling a constructor through sun.reflect.ReflectionFactory.
     requires jdk.unsupported;
+    // The procpool.Task and procpool.Worker Flight Recorder events (the JDK's own; near-free without a recording).
+    requires jdk.jfr;
 
     exports io.procpool;
     exports io.procpool.internal.protocol to io.procpool.worker, io.procpool.hazelcast;
@@ -22,6 +24,7 @@ module io.procpool.core {
     exports io.procpool.internal.process to io.procpool.worker, io.procpool.hazelcast;
     exports io.procpool.internal.calls to io.procpool.hazelcast;
     exports io.procpool.internal.task to io.procpool.hazelcast;
+    exports io.procpool.internal.insights to io.procpool.hazelcast;
 
     // Kryo encodes procpool's own records and the JvmProcess fields a subclass inherits reflectively.
     opens io.procpool to com.esotericsoftware.kryo;

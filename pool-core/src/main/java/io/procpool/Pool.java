@@ -319,6 +319,20 @@ public interface Pool extends AutoCloseable {
     List<WorkerInfo> workers();
 
     /**
+     * A snapshot of what the pool is doing and has done (in the spirit of mpire's worker insights): tasks queued and
+     * in flight, completed and failed, throughput, every live worker's counters, busy ratio, memory, CPU time and
+     * current task, the slowest tasks, the running map calls' progress, the recent failures with their stack traces
+     * and the workers that ended. Cheap enough to call every 100 ms while a job runs; {@code pool-dashboard} shows
+     * it live in a browser.
+     *
+     * <p>Arguments appear in the task records only when the pool was built with {@code recordArguments(true)}
+     * (arguments can be private data).
+     *
+     * @return an immutable snapshot
+     */
+    PoolInsights insights();
+
+    /**
      * This pool as a {@link ExecutorService}, for code written against the JDK's interface. Each {@code Callable} or
      * {@code Runnable} runs as one task in a worker, so it must be something Kryo can encode: a lambda typed as a plain
      * {@code Callable} is not (cast it to {@code Callable<T> & Serializable}, or use a class); one that cannot be
