@@ -164,6 +164,11 @@ public final class ProcessPool implements Pool {
         return local.workers();
     }
 
+    @Override
+    public PoolInsights insights() {
+        return local.insights();
+    }
+
     /** @return how many workers this pool started to replace workers that died or timed out */
     public int respawnCount() {
         return local.respawns();
@@ -188,6 +193,7 @@ public final class ProcessPool implements Pool {
         private final List<String> jvmOptions = new ArrayList<>();
         private List<String> classPath;
         private Path javaHome = Paths.get(System.getProperty("java.home"));
+        private boolean recordArguments;
 
         private Builder() {
         }
@@ -301,6 +307,18 @@ public final class ProcessPool implements Pool {
         }
 
         /**
+         * Whether {@link #insights()} keeps a short, truncated {@code toString()} of each task's arguments in its task
+         * records (the slowest tasks, the dashboard's task stream). Off by default: arguments can be private data.
+         *
+         * @param recordArguments true to record them
+         * @return this builder
+         */
+        public Builder recordArguments(boolean recordArguments) {
+            this.recordArguments = recordArguments;
+            return this;
+        }
+
+        /**
          * Validates the settings and starts the pool, waiting until every worker is ready.
          *
          * @return the started pool; close it when done
@@ -339,7 +357,7 @@ public final class ProcessPool implements Pool {
                     : DefaultLaunchSpec.forThisJvm("ProcessPool").classPath();
             String poolName = name != null ? name : "pool-" + POOL_NUMBERS.incrementAndGet();
             return new PoolConfig(workers, poolName, initializer, maxTasksPerWorker, Optional.ofNullable(taskTimeout),
-                    new LaunchSpec(javaHome, entries, jvmOptions));
+                    new LaunchSpec(javaHome, entries, jvmOptions), recordArguments);
         }
 
         private static void checkJvmOption(String option) {

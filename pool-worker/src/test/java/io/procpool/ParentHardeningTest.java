@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.procpool.faults.FaultTasks;
 import io.procpool.internal.process.DefaultLaunchSpec;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -25,6 +26,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The parent side of the pool under hostile use (the hardening issue): callbacks that close the pool or run long,
@@ -180,21 +183,6 @@ class ParentHardeningTest {
     }
 
     @Test
-    void cancellingATaskWaitingInTheWorkersWindowSparesTheTaskItRuns() throws Exception {
-        try (ProcessPool pool = ProcessPool.builder().workers(1).name("cancel-queued").build()) {
-            CompletableFuture<String> running = pool.applyAsync(() -> {
-                Thread.sleep(1_500);
-                return "A";
-            });
-            CompletableFuture<String> waiting = pool.applyAsync(() -> "B"); // the window of a new worker holds 2
-            assertTrue(waiting.cancel(true));
-            assertEquals("A", running.get(30, TimeUnit.SECONDS));
-            assertEquals(0, pool.respawnCount());
-            assertEquals("C", pool.apply(() -> "C"));
-        }
-    }
-
-    @Test
     void aKillAfterACancelFailsOnlyTheCancelledTask() throws Exception {
         try (ProcessPool pool = ProcessPool.builder().workers(1).name("cancel-running").build()) {
             CompletableFuture<Integer> stubborn = pool.applyAsync(FaultTasks.spinForever());
@@ -228,6 +216,34 @@ class ParentHardeningTest {
             assertTrue(e.getMessage().contains("not processed"), e::getMessage);
         } finally {
             pool.terminate();
+        }
+    }
+
+    @Test
+    void anAnswerTooBigForTheParentsHeapFailsItsTaskNamingTheMemoryAndSparesTheWorker() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process parent = new ProcessBuilder(java.toString(), "-Xmx48m", "-cp", System.getProperty("java.class.path"),
+                SmallHeapParent.class.getName()).redirectErrorStream(true).start();
+        try {
+            String output = new String(parent.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(parent.waitFor(60, TimeUnit.SECONDS), output);
+            assertTrue(output.contains("FAILED: PoolException: the parent ran out of memory"), output);
+            assertTrue(output.contains("NEXT 7 RESPAWNS 0"), output);
+            assertTrue(output.contains("AFTER TERMINATE cancelled=true"), output);
+            assertEquals(0, parent.exitValue(), output);
+        } finally {
+            parent.destroyForcibly();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {'\n', 'p'}) // 'p' is the first byte of the magic: it leaves a frame begun, never finished
+    void aStrayByteOnFd1WhileIdleFailsNoTaskAndTheNextTaskRunsOnAHealthyWorker(int stray) {
+        try (ProcessPool pool = ProcessPool.builder().workers(1).name("stray-byte").build()) {
+            long strayPid = pool.apply(FaultTasks.strayByteWhileIdle(stray));
+            await().atMost(Duration.ofSeconds(30)).until(() -> pool.workers().stream()
+                    .anyMatch(w -> w.pid() != strayPid && w.state() == WorkerInfo.State.RUNNING));
+            assertEquals(5, pool.<Integer>apply(() -> 5));
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
@@ -25,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
@@ -200,17 +202,23 @@ public abstract class PoolContractTest {
     }
 
     @Test
-    void imapReadsOnlyABoundedWindowAheadOfTheConsumer() {
+    void imapReadsOnlyABoundedWindowAheadOfTheConsumerAndOnlyOnItsThread() {
         AtomicLong pulled = new AtomicLong();
-        Stream<Integer> input = Stream.generate(() -> (int) pulled.incrementAndGet());
-        try (Stream<Integer> results = pool().imap(x -> x + 1, input)) {
+        Set<String> readers = ConcurrentHashMap.newKeySet();
+        Stream<Integer> input = Stream.generate(() -> {
+            readers.add(Thread.currentThread().getName());
+            return (int) pulled.incrementAndGet();
+        });
+        int chunk = 10;
+        try (Stream<Integer> results = pool().imap(x -> x + 1, input, chunk)) {
             Iterator<Integer> it = results.iterator();
             for (int i = 0; i < 100; i++) {
-                it.next();
+                assertEquals(i + 2, it.next());
             }
-            long pulledAfter100 = pulled.get();
-            assertTrue(pulledAfter100 < 1_000_000, "read " + pulledAfter100 + " items ahead of 100 consumed");
-            assertEquals(pulledAfter100, pulled.get(), "nothing more is read while the consumer waits");
+            // The window is a few chunks per worker; 64 workers' worth is far below an unbounded read-ahead.
+            long ahead = pulled.get() - 100;
+            assertTrue(ahead <= 64L * 4 * chunk, "read " + ahead + " items ahead of 100 consumed");
+            assertEquals(Set.of(Thread.currentThread().getName()), readers, "the input is read by the consumer");
         }
     }
 
@@ -241,16 +249,21 @@ public abstract class PoolContractTest {
     @Test
     void closingTheStreamStopsReadingInputAndReleasesTheWork() {
         AtomicLong pulled = new AtomicLong();
+        Set<String> readers = ConcurrentHashMap.newKeySet();
         Stream<Integer> results = pool().imap((Integer x) -> {
             Thread.sleep(5); // simulated work
             return x;
-        }, Stream.generate(() -> (int) pulled.incrementAndGet()));
+        }, Stream.generate(() -> {
+            readers.add(Thread.currentThread().getName());
+            return (int) pulled.incrementAndGet();
+        }));
         Iterator<Integer> it = results.iterator();
         it.next();
         results.close();
         long pulledAtClose = pulled.get();
-        assertEquals(pulledAtClose, pulled.get(), "no input is read after close");
         await().atMost(Duration.ofSeconds(10)).until(() -> pool().apply(() -> "free").equals("free"));
+        assertEquals(pulledAtClose, pulled.get(), "no input is read after close, by any thread");
+        assertEquals(Set.of(Thread.currentThread().getName()), readers, "the input is read by the consumer");
         assertTrue(pulledAtClose < 10_000, "read " + pulledAtClose);
     }
 

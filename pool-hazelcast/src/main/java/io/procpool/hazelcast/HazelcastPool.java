@@ -5,6 +5,7 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.procpool.Pool;
 import io.procpool.PoolException;
+import io.procpool.PoolInsights;
 import io.procpool.WorkerInfo;
 import io.procpool.hazelcast.internal.ClusterSink;
 import io.procpool.internal.calls.SinkPool;
@@ -86,6 +87,16 @@ public final class HazelcastPool extends SinkPool {
      * Takes no new work; unfinished futures complete with {@link java.util.concurrent.CancellationException}; shuts
      * down the client this pool started. Members finish the tasks they already run. Idempotent.
      */
+    /**
+     * Insights of the cluster pool: the counters, throughput, slowest tasks, running calls and failures as for a local
+     * pool; the members as workers, with the tasks and busy time of this pool's tasks on them. Remote members'
+     * memory, CPU time and start-up are unknown here (-1, empty, zero), and what a member runs now is not tracked.
+     */
+    @Override
+    public PoolInsights insights() {
+        return sink.snapshot(runningCalls());
+    }
+
     @Override
     public void terminate() {
         sink.terminate();

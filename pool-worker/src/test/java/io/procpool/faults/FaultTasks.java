@@ -81,4 +81,27 @@ public final class FaultTasks {
             return -1;
         };
     }
+
+    /**
+     * Returns at once, leaving a thread behind that writes one raw byte on file descriptor 1 a little later, while the
+     * worker is idle (as a native library's stray {@code putchar} would).
+     */
+    public static TaskCallable<Long> strayByteWhileIdle(int value) {
+        return () -> {
+            Thread stray = new Thread(() -> {
+                try {
+                    Thread.sleep(300); // after this task's answer is out: the worker idles
+                    @SuppressWarnings("resource") // closing it would close fd 1 for the worker too
+                    FileOutputStream raw = new FileOutputStream(FileDescriptor.out);
+                    raw.write(value);
+                    raw.flush();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            stray.setDaemon(true);
+            stray.start();
+            return ProcessHandle.current().pid();
+        };
+    }
 }

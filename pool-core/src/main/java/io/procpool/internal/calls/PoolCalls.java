@@ -7,7 +7,10 @@ import io.procpool.TaskBiFunction;
 import io.procpool.TaskCallable;
 import io.procpool.TaskFunction;
 import io.procpool.TaskSerializationException;
+import io.procpool.Progress;
 import io.procpool.internal.codec.Codec;
+import io.procpool.internal.insights.FunctionNames;
+import io.procpool.internal.insights.InsightsRecorder;
 import io.procpool.internal.protocol.FrameType;
 import io.procpool.internal.protocol.Payloads;
 import io.procpool.internal.task.FunctionRef;
@@ -18,8 +21,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 
@@ -32,9 +37,16 @@ import java.util.stream.Stream;
  */
 public final class PoolCalls {
     private final TaskSink sink;
+    /** The map-like calls still running, for insights. */
+    private final Set<ProgressTracker> running = ConcurrentHashMap.newKeySet();
 
     public PoolCalls(TaskSink sink) {
         this.sink = sink;
+    }
+
+    /** @return the progress of every map-like call still running */
+    public List<Progress> runningCalls() {
+        return running.stream().map(ProgressTracker::progress).toList();
     }
 
     // ---------------------------------------------------------------------------------------------- single tasks
@@ -42,7 +54,7 @@ public final class PoolCalls {
     public <R> CompletableFuture<R> applyAsync(TaskCallable<? extends R> task) {
         Objects.requireNonNull(task, "task");
         byte[] payload = Codec.encode(task, "task");
-        return submitCall(payload, task);
+        return submitCall(payload, task, null);
     }
 
     public <T, R> CompletableFuture<R> applyAsync(TaskFunction<? super T, ? extends R> fn, T arg) {
@@ -56,13 +68,14 @@ public final class PoolCalls {
             Codec.encode(arg, "argument");     // or the argument
             throw e;
         }
-        return submitCall(payload, fn);
+        return submitCall(payload, fn, arg);
     }
 
     @SuppressWarnings("unchecked")
-    private <R> CompletableFuture<R> submitCall(byte[] payload, Object task) {
+    private <R> CompletableFuture<R> submitCall(byte[] payload, Object task, Object arg) {
+        String arguments = arg != null && sink.insights().recordsArguments() ? InsightsRecorder.summarize(arg) : null;
         Task pending = new Task(sink.nextTaskId(), FrameType.CALL, payload, null, 1, loaderOf(task),
-                sink.callbacks());
+                sink.callbacks(), FunctionNames.of(task), arguments);
         sink.submit(pending);
         return (CompletableFuture<R>) (CompletableFuture<?>) pending.future();
     }
@@ -75,7 +88,7 @@ public final class PoolCalls {
         Objects.requireNonNull(items, "items");
         List<Object> list = new ArrayList<>();
         items.forEach(list::add);
-        return mapList(fn, list, chunkSize, ProgressTracker.NONE);
+        return mapList(fn, list, chunkSize, ProgressTracker.counting(list.size(), running));
     }
 
     /** As {@link #mapAsync(TaskFunction, Iterable, int)} with automatic chunks, reporting to {@code listener}. */
@@ -86,7 +99,7 @@ public final class PoolCalls {
         Objects.requireNonNull(items, "items");
         List<Object> list = new ArrayList<>();
         items.forEach(list::add);
-        return mapList(fn, list, Pool.AUTO_CHUNK_SIZE, ProgressTracker.start(listener, list.size(), every));
+        return mapList(fn, list, Pool.AUTO_CHUNK_SIZE, ProgressTracker.start(listener, list.size(), every, running));
     }
 
     public <A, B, R> CompletableFuture<List<R>> starmapAsync(
@@ -98,7 +111,7 @@ public final class PoolCalls {
         for (Map.Entry<? extends A, ? extends B> entry : pairs) {
             list.add(new TaskAdapters.Pair<>(entry.getKey(), entry.getValue()));
         }
-        return mapList(new TaskAdapters.Spread<>(fn), list, chunkSize, ProgressTracker.NONE);
+        return mapList(new TaskAdapters.Spread<>(fn), list, chunkSize, ProgressTracker.counting(list.size(), running));
     }
 
     private <R> CompletableFuture<List<R>> mapList(TaskFunction<?, ?> fn, List<Object> items, int chunkSize,
@@ -160,15 +173,16 @@ public final class PoolCalls {
             }
             throw e;
         }
+        String arguments = sink.insights().recordsArguments() ? InsightsRecorder.summarize(items) : null;
         return new Task(sink.nextTaskId(), FrameType.CHUNK, payload, function, items.length, loader,
-                sink.callbacks());
+                sink.callbacks(), function.name(), arguments);
     }
 
     // ---------------------------------------------------------------------------------------------- imap
 
     public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterator<? extends T> items,
                                  int chunkSize, boolean ordered, Runnable onClose) {
-        return imap(fn, items, chunkSize, ordered, onClose, ProgressTracker.NONE);
+        return imap(fn, items, chunkSize, ordered, onClose, ProgressTracker.counting(-1, running));
     }
 
     /**
@@ -179,7 +193,8 @@ public final class PoolCalls {
      */
     public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterator<? extends T> items, long total,
                                  boolean ordered, Runnable onClose, ProgressListener listener, Duration every) {
-        return imap(fn, items, Pool.AUTO_CHUNK_SIZE, ordered, onClose, ProgressTracker.start(listener, total, every));
+        return imap(fn, items, Pool.AUTO_CHUNK_SIZE, ordered, onClose,
+                ProgressTracker.start(listener, total, every, running));
     }
 
     private <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterator<? extends T> items,

@@ -9,6 +9,7 @@ import io.procpool.ProgressListener;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -30,9 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ProgressTracker {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressTracker.class);
-    /** A tracker that tracks nothing, for calls without a listener. */
-    static final ProgressTracker NONE = new ProgressTracker();
-
     private final ProgressListener listener;
     private final OptionalLong total;
     private final Stopwatch stopwatch;
@@ -43,20 +41,33 @@ final class ProgressTracker {
     private final AtomicInteger unsettled = new AtomicInteger(1);
     private final AtomicBoolean finishCalled = new AtomicBoolean();
     private final AtomicBoolean listenerFailed = new AtomicBoolean();
+    /** The pool's running calls, for insights: this tracker is in it until its call is over. */
+    private final Set<ProgressTracker> running;
 
-    private ProgressTracker() {
-        this.listener = null;
-        this.total = OptionalLong.empty();
-        this.stopwatch = null;
-        this.sampler = null;
-    }
-
-    private ProgressTracker(ProgressListener listener, OptionalLong total, Duration every) {
+    private ProgressTracker(ProgressListener listener, OptionalLong total, Duration every,
+                            Set<ProgressTracker> running) {
         this.listener = listener;
         this.total = total;
         this.stopwatch = Stopwatch.createStarted();
-        long period = Math.max(1, every.toNanos());
-        this.sampler = Sampler.THREAD.scheduleAtFixedRate(() -> report(false), period, period, TimeUnit.NANOSECONDS);
+        this.running = running;
+        if (listener == null) {
+            this.sampler = null;
+        } else {
+            long period = Math.max(1, every.toNanos());
+            this.sampler = Sampler.THREAD.scheduleAtFixedRate(() -> report(false), period, period,
+                    TimeUnit.NANOSECONDS);
+        }
+        running.add(this);
+    }
+
+    /** A tracker without a listener: it counts for insights only. */
+    static ProgressTracker counting(long total, Set<ProgressTracker> running) {
+        return new ProgressTracker(null, total < 0 ? OptionalLong.empty() : OptionalLong.of(total), null, running);
+    }
+
+    /** @return the call's progress now */
+    Progress progress() {
+        return new Progress(done.sum(), failed.sum(), total, stopwatch.elapsed(), false);
     }
 
     /**
@@ -68,20 +79,19 @@ final class ProgressTracker {
      * @return the tracker
      * @throws IllegalArgumentException {@code every} is not positive
      */
-    static ProgressTracker start(ProgressListener listener, long total, Duration every) {
+    static ProgressTracker start(ProgressListener listener, long total, Duration every,
+                                 Set<ProgressTracker> running) {
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(every, "every");
         if (every.isNegative() || every.isZero()) {
             throw new IllegalArgumentException("the progress cadence must be positive, got " + every);
         }
-        return new ProgressTracker(listener, total < 0 ? OptionalLong.empty() : OptionalLong.of(total), every);
+        return new ProgressTracker(listener, total < 0 ? OptionalLong.empty() : OptionalLong.of(total), every,
+                running);
     }
 
     /** Counts {@code task}'s items when it settles: done, or failed (its partial results done), or not at all if cancelled. */
     void watch(Task task) {
-        if (listener == null) {
-            return;
-        }
         unsettled.incrementAndGet();
         task.onOutcome(ended -> {
             Outcome outcome = ended.outcome();
@@ -97,13 +107,14 @@ final class ProgressTracker {
 
     /** The call is over (completed, failed or closed); the final report follows once every chunk has settled. */
     void finish() {
-        if (listener != null && finishCalled.compareAndSet(false, true)) {
+        if (finishCalled.compareAndSet(false, true)) {
             settle();
         }
     }
 
     /** The call never got going (its submission threw): stop sampling without a report. */
     void abandon() {
+        running.remove(this);
         if (sampler != null) {
             sampler.cancel(false);
         }
@@ -111,8 +122,11 @@ final class ProgressTracker {
 
     private void settle() {
         if (unsettled.decrementAndGet() == 0) {
-            sampler.cancel(false);
-            Sampler.THREAD.execute(() -> report(true)); // after any periodic report already running
+            running.remove(this);
+            if (sampler != null) {
+                sampler.cancel(false);
+                Sampler.THREAD.execute(() -> report(true)); // after any periodic report already running
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.procpool.internal.calls;
 
 import io.procpool.Pool;
+import io.procpool.Progress;
 import io.procpool.ProgressListener;
 import io.procpool.TaskBiFunction;
 import io.procpool.TaskCallable;
@@ -29,6 +30,11 @@ public abstract class SinkPool implements Pool {
     /** @param sink the transport every task of this pool goes through */
     protected SinkPool(TaskSink sink) {
         this.calls = new PoolCalls(sink);
+    }
+
+    /** @return the progress of this pool's map-like calls still running, for insights */
+    protected List<Progress> runningCalls() {
+        return calls.runningCalls();
     }
 
     @Override

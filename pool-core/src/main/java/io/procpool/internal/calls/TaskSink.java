@@ -21,6 +21,9 @@ public interface TaskSink {
      */
     void submit(Task task);
 
+    /** The recorder of this pool's insights: every task is reported to it when it ends. */
+    io.procpool.internal.insights.InsightsRecorder insights();
+
     /** Where the futures of this sink's tasks are settled when user callbacks are chained onto them. */
     Executor callbacks();
 

@@ -1,9 +1,11 @@
 package io.procpool.internal.local;
 
+import io.procpool.CurrentTask;
 import io.procpool.PoolException;
 import io.procpool.TaskTimeoutException;
 import io.procpool.WorkerDiedException;
 import io.procpool.WorkerInfo;
+import io.procpool.internal.insights.LiveWorker;
 import io.procpool.internal.process.ExitStatus;
 import io.procpool.internal.protocol.Frame;
 import io.procpool.internal.task.Answers;
@@ -156,6 +158,30 @@ final class InFlight implements WorkerConnection.Events {
         try {
             return !terminated && worker.state() == WorkerInfo.State.STARTING
                     && worker.advance(WorkerInfo.State.RUNNING);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The live workers as insights see them, with what each runs now; and the count of tasks they hold. */
+    record Live(List<LiveWorker> workers, int inFlight, int queued) {
+    }
+
+    Live live(java.time.Instant now) {
+        long nowNanos = System.nanoTime();
+        lock.lock();
+        try {
+            List<LiveWorker> live = new ArrayList<>(workers.size());
+            int held = 0;
+            for (LocalWorker worker : workers) {
+                LocalWorker.Held running = worker.running();
+                CurrentTask current = running == null ? null : new CurrentTask(running.task().id(),
+                        running.task().functionName(), running.task().itemCount(),
+                        now.minusNanos(Math.max(0, nowNanos - running.sentNanos())));
+                live.add(new LiveWorker(worker.name, worker.connection.pid(), worker.state(), current));
+                held += worker.held.size();
+            }
+            return new Live(live, held, queue.size());
         } finally {
             lock.unlock();
         }
@@ -335,7 +361,9 @@ final class InFlight implements WorkerConnection.Events {
             LOG.debug("{}: late answer for task {} dropped", worker, answer.id());
             return;
         }
+        long decodeStart = System.nanoTime();
         Outcome outcome = Answers.decode(answer, held.task(), worker.name, worker.connection.pid());
+        held.task().decodedIn(System.nanoTime() - decodeStart);
         long runNanos = outcome instanceof Outcome.Answered a ? a.runNanos()
                 : outcome instanceof Outcome.Failed f ? f.runNanos() : -1;
         if (runNanos >= 0 && held.task().itemCount() > 0) {
@@ -347,6 +375,17 @@ final class InFlight implements WorkerConnection.Events {
             }
         }
         held.task().complete(outcome);
+    }
+
+    @Override
+    public void answerTooLarge(LocalWorker worker, long taskId, int bytes, OutOfMemoryError error) {
+        LocalWorker.Held held = release(worker, taskId);
+        if (held != null) {
+            held.task().complete(new Outcome.Failed(new PoolException("the parent ran out of memory ("
+                    + error.getMessage() + ") reading the " + bytes + "-byte answer of " + held.task()
+                    + " from worker " + worker + ": give the parent JVM more heap (-Xmx) or return smaller results",
+                    error), new Object[0], -1));
+        }
     }
 
     @Override
@@ -363,6 +402,7 @@ final class InFlight implements WorkerConnection.Events {
         try {
             LocalWorker.Held held = worker.held.remove(taskId);
             if (held != null) {
+                held.task().ranOn(worker.name, Math.max(held.sentNanos(), worker.lastAnswerNanos));
                 holders.remove(taskId);
                 worker.heldBytes -= held.task().payload().length;
                 worker.lastAnswerNanos = System.nanoTime();
@@ -447,6 +487,23 @@ final class InFlight implements WorkerConnection.Events {
         }
     }
 
+    /**
+     * Ends every worker whose channel holds an unfinished frame that got no byte for {@code stallNanos}: bytes that
+     * are not ours (a stray byte that looks like the start of a frame) or a writer stopped mid-frame. Found while
+     * the worker is idle, this fails no task.
+     */
+    void checkStalledChannels(long stallNanos) {
+        long now = System.nanoTime();
+        for (LocalWorker worker : snapshotWorkers()) {
+            long stalled = worker.connection.child().stalledMidFrameNanos(now);
+            if (stalled > stallNanos) {
+                channelFault(worker, new PoolException("worker " + worker + " corrupted its channel: a frame it "
+                        + "began got no byte for " + TimeUnit.NANOSECONDS.toMillis(stalled) + " ms (something wrote "
+                        + "raw bytes on its stdout, or the worker stopped mid-frame)"));
+            }
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------- endings
 
     @Override
@@ -489,9 +546,11 @@ final class InFlight implements WorkerConnection.Events {
             wasStarting = before == WorkerInfo.State.STARTING;
             worker.advance(WorkerInfo.State.DEAD);
             workers.remove(worker);
+            LocalWorker.Held oldest = worker.running();
             unstarted = takeHeld(worker);
             if (!unstarted.isEmpty() && !worker.startsNothingMore) {
                 running = unstarted.remove(0); // the worker runs its tasks in order: the oldest was running
+                running.ranOn(worker.name, oldest.sentNanos());
             }
             reason = reasonOfEnd(worker, exitCode, stderrTail);
             planned = before == WorkerInfo.State.RETIRING && running == null && worker.endReason == null;

@@ -42,6 +42,11 @@ public final class LocalPool extends SinkPool {
         return sink.workers();
     }
 
+    @Override
+    public io.procpool.PoolInsights insights() {
+        return sink.snapshot(runningCalls());
+    }
+
     /** How many workers were started to replace workers that died. */
     public int respawns() {
         return sink.respawns();

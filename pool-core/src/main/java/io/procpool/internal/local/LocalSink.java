@@ -4,7 +4,12 @@ import io.procpool.PoolException;
 import io.procpool.WorkerInfo;
 import io.procpool.internal.calls.PoolThreads;
 import io.procpool.internal.calls.TaskSink;
+import io.procpool.PoolInsights;
+import io.procpool.Progress;
 import io.procpool.internal.codec.Codec;
+import io.procpool.internal.insights.FunctionNames;
+import io.procpool.internal.insights.InsightsRecorder;
+import io.procpool.internal.insights.TaskReports;
 import io.procpool.internal.task.FunctionRef;
 import io.procpool.internal.task.Outcome;
 import io.procpool.internal.task.Task;
@@ -32,6 +37,8 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
     private static final Logger LOG = LoggerFactory.getLogger(LocalSink.class);
     /** How long close() and terminate() give workers to exit before killing them. */
     private static final long STOP_GRACE_MILLIS = 5_000;
+    /** A frame that began but got no byte for this long is not ours: a worker writes a frame in one go. */
+    private static final long STALLED_FRAME_NANOS = TimeUnit.SECONDS.toNanos(3);
 
     private enum State { STARTING, RUNNING, CLOSING, CLOSED, TERMINATED }
 
@@ -41,6 +48,7 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
     private final ExecutorService supervision;
     private final ScheduledExecutorService timer;
     private final ExecutorService callbacks;
+    private final InsightsRecorder insights;
     private final AtomicLong taskIds = new AtomicLong();
     private final AtomicLong functionIds = new AtomicLong();
     private final Object stateLock = new Object();
@@ -55,7 +63,9 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
         // User callbacks may block (even on this pool): a cached pool never makes one wait for another.
         this.callbacks = Executors.newCachedThreadPool(new com.google.common.util.concurrent.ThreadFactoryBuilder()
                 .setNameFormat(config.name() + "-callbacks-%d").setDaemon(true).build());
-        this.supervisor = new Supervisor(config, userClassLoader, inFlight, this::runOnSupervision, this::needsWorkers);
+        this.insights = new InsightsRecorder(config.name(), config.recordArguments());
+        this.supervisor = new Supervisor(config, userClassLoader, inFlight, this::runOnSupervision, this::needsWorkers,
+                insights);
         inFlight.supervisedBy(this);
     }
 
@@ -76,6 +86,8 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
         synchronized (sink.stateLock) {
             sink.state = State.RUNNING;
         }
+        sink.timer.scheduleWithFixedDelay(() -> sink.inFlight.checkStalledChannels(STALLED_FRAME_NANOS),
+                1, 1, TimeUnit.SECONDS);
         config.taskTimeout().ifPresent(timeout -> {
             long tick = Math.max(10, Math.min(timeout.toMillis() / 4, 250));
             sink.timer.scheduleWithFixedDelay(() -> sink.inFlight.checkTimeouts(timeout), tick, tick,
@@ -102,8 +114,20 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
     }
 
     @Override
+    public InsightsRecorder insights() {
+        return insights;
+    }
+
+    /** A snapshot of the pool's insights, with the progress of the calls still running. */
+    public PoolInsights snapshot(List<Progress> calls) {
+        InFlight.Live live = inFlight.live(insights.now());
+        return insights.snapshot(live.queued(), live.inFlight(), live.workers(), calls);
+    }
+
+    @Override
     public FunctionRef register(Object function) {
-        return new FunctionRef(functionIds.incrementAndGet(), Codec.encode(function, "function"));
+        return new FunctionRef(functionIds.incrementAndGet(), Codec.encode(function, "function"),
+                FunctionNames.of(function));
     }
 
     @Override
@@ -126,6 +150,7 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
             outstanding++;
         }
         task.onOutcome(this::ended);
+        task.onOutcome(ended -> TaskReports.finished(insights, ended));
         try {
             inFlight.enqueue(task, !PoolThreads.isInternal());
         } catch (InterruptedException e) {
@@ -166,12 +191,25 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
 
     @Override
     public void replace(LocalWorker worker, String why, boolean afterDeath) {
+        if (afterDeath) {
+            insights.respawned(worker.name, firstLine(why));
+        }
         supervisor.replace(worker, why, afterDeath);
     }
 
     @Override
     public void ended(LocalWorker worker, int exitCode, PoolException reason, boolean planned) {
         LOG.debug("{} ended ({}): {}", worker, planned ? "retired" : "lost", reason.getMessage());
+        String why;
+        synchronized (stateLock) {
+            why = state == State.TERMINATED ? "pool terminated" : !planned ? firstLine(reason.getMessage())
+                    : state == State.RUNNING ? "retired" : "pool closed";
+        }
+        insights.workerEnded(worker.name, worker.connection.pid(), exitCode, why);
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 
     @Override

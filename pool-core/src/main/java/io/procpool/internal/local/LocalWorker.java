@@ -31,6 +31,8 @@ final class LocalWorker {
 
     final String name;
     final WorkerConnection connection;
+    /** {@link System#nanoTime()} when its JVM was launched. */
+    final long launchedNanos = System.nanoTime();
     /** Signalled when this worker's window gets room or its life moves on; its writer waits on it. */
     final Condition changed;
 

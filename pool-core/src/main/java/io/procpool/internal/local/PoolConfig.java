@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param maxTasksPerWorker a worker is replaced after this many tasks; 0 for never
  * @param taskTimeout       how long one task (one item of a chunk) may run, if limited
  * @param launch            how to start a worker JVM
+ * @param recordArguments   whether insights keep a short summary of each task's arguments
  */
 public record PoolConfig(int workers, String name, TaskRunnable initializer, long maxTasksPerWorker,
-                         Optional<Duration> taskTimeout, LaunchSpec launch) {
+                         Optional<Duration> taskTimeout, LaunchSpec launch, boolean recordArguments) {
 }

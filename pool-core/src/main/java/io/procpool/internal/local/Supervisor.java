@@ -3,6 +3,8 @@ package io.procpool.internal.local;
 import io.procpool.PoolException;
 import io.procpool.internal.codec.Codec;
 import io.procpool.internal.protocol.Payloads;
+import io.procpool.internal.insights.InsightsRecorder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -39,9 +41,11 @@ final class Supervisor {
     private final AtomicInteger workerNumbers = new AtomicInteger();
     private final AtomicInteger failedStarts = new AtomicInteger();
     private final AtomicInteger respawns = new AtomicInteger();
+    private final InsightsRecorder insights;
 
     Supervisor(PoolConfig config, ClassLoader userClassLoader, InFlight inFlight, Executor executor,
-               BooleanSupplier needsWorkers) {
+               BooleanSupplier needsWorkers, InsightsRecorder insights) {
+        this.insights = insights;
         this.config = config;
         this.userClassLoader = userClassLoader;
         this.inFlight = inFlight;
@@ -74,6 +78,7 @@ final class Supervisor {
         byte[] init = Codec.encode(new Payloads.InitRequest(name, config.initializer()), "initializer");
         WorkerConnection connection = WorkerConnection.launch(name, config.launch(), init, userClassLoader);
         LocalWorker worker = new LocalWorker(name, connection, inFlight.newWorkerCondition());
+        insights.workerLaunched(name, connection.pid());
         inFlight.add(worker);
         connection.start(worker, inFlight, executor);
         return worker;
@@ -96,6 +101,7 @@ final class Supervisor {
             throw e.getCause() instanceof PoolException p ? p
                     : new PoolException("worker " + worker.name + " failed to start: " + e.getCause(), e.getCause());
         }
+        insights.workerReady(worker.name, Duration.ofNanos(System.nanoTime() - worker.launchedNanos));
         if (inFlight.ready(worker)) {
             worker.connection.startWriter();
         }

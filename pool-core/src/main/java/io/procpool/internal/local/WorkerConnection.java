@@ -7,6 +7,7 @@ import io.procpool.internal.process.ChildProcess;
 import io.procpool.internal.process.LaunchSpec;
 import io.procpool.internal.protocol.ChannelCorruptedException;
 import io.procpool.internal.protocol.Frame;
+import io.procpool.internal.protocol.FrameReader;
 import io.procpool.internal.protocol.FrameType;
 import io.procpool.internal.protocol.Frames;
 import io.procpool.internal.protocol.Payloads;
@@ -45,6 +46,12 @@ final class WorkerConnection {
 
         /** A RESULT or FAILURE frame arrived. */
         void answered(LocalWorker worker, Frame answer);
+
+        /**
+         * The parent's heap could not hold the answer of a task (its payload was read past, the channel is fine):
+         * that task fails with the reason, the worker is not to blame.
+         */
+        void answerTooLarge(LocalWorker worker, long taskId, int bytes, OutOfMemoryError error);
 
         /** The worker confirmed a cancel: it will never run the task. */
         void cancelledByWorker(LocalWorker worker, long taskId);
@@ -124,13 +131,8 @@ final class WorkerConnection {
     private void readFrames() {
         PoolThreads.markInternal();
         try {
-            Frame frame;
-            while ((frame = child.nextFrame()) != null) { // OUTPUT and EXIT are handled by the channel itself
-                if (ready.isDone()) {
-                    onFrame(frame);
-                } else if (!onStartFrame(frame)) {
-                    return;
-                }
+            while (readOne()) {
+                // one frame at a time until the channel ends
             }
         } catch (ChannelCorruptedException e) {
             events.channelFault(worker, new PoolException("worker " + worker + " corrupted its channel: something "
@@ -142,6 +144,24 @@ final class WorkerConnection {
             events.channelFault(worker, new PoolException("the parent could not read from worker " + worker
                     + ": " + e, e));
         }
+    }
+
+    /** Reads and handles one frame. @return whether to go on reading */
+    private boolean readOne() throws IOException {
+        Frame frame;
+        try {
+            frame = child.nextFrame(); // OUTPUT and EXIT are handled by the channel itself
+        } catch (FrameReader.PayloadOutOfMemoryException e) {
+            if (ready.isDone() && (e.type() == FrameType.RESULT || e.type() == FrameType.FAILURE)) {
+                events.answerTooLarge(worker, e.id(), e.length(), (OutOfMemoryError) e.getCause());
+                return true; // the reader skipped the payload: the next frame is intact
+            }
+            throw e;
+        }
+        if (frame == null) {
+            return false;
+        }
+        return ready.isDone() ? onFrame(frame) : onStartFrame(frame);
     }
 
     /** A frame before the hello. @return whether to go on reading */
@@ -175,14 +195,18 @@ final class WorkerConnection {
         }
     }
 
-    private void onFrame(Frame frame) {
+    /** A frame after the hello. @return whether to go on reading */
+    private boolean onFrame(Frame frame) {
         switch (frame.type()) {
             case RESULT, FAILURE -> events.answered(worker, frame);
             case CANCELLED -> events.cancelledByWorker(worker, frame.id());
             case RETIRING -> events.retiringByWorker(worker);
-            default -> events.channelFault(worker, new PoolException("worker " + worker + " sent an unexpected "
-                    + frame));
+            default -> {
+                events.channelFault(worker, new PoolException("worker " + worker + " sent an unexpected " + frame));
+                return false;
+            }
         }
+        return true;
     }
 
     // ---------------------------------------------------------------------------------------------- writing

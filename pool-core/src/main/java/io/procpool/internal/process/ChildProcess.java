@@ -140,6 +140,15 @@ public final class ChildProcess {
     }
 
     /**
+     * How long an unfinished frame from the child has waited for its next byte, or 0 between frames.
+     *
+     * @param now {@link System#nanoTime()}
+     */
+    public long stalledMidFrameNanos(long now) {
+        return fromChild.stalledMidFrameNanos(now);
+    }
+
+    /**
      * The child's exit code in Python's convention, once the process has ended and its channel was drained; empty
      * while it runs.
      */

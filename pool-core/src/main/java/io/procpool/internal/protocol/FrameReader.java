@@ -20,19 +20,28 @@ import java.util.zip.CRC32C;
  * throws {@link PayloadOutOfMemoryException}, which names the frame, and the stream stays on a frame boundary, so the
  * caller can answer that frame and go on reading.
  *
- * <p>Thread-safety: not thread-safe; one thread reads.
+ * <p>Stray bytes are caught when they arrive: the magic is checked byte by byte, so a byte that cannot start a frame
+ * fails the read at once instead of the next frame that comes, and {@link #stalledMidFrameNanos} tells a watchdog
+ * when a frame has begun but no byte of it arrived for a while (a stray byte that happens to match the magic's first
+ * byte, or a writer that stopped mid-frame).
+ *
+ * <p>Thread-safety: not thread-safe; one thread reads. {@link #stalledMidFrameNanos} may be called from any thread.
  */
 public final class FrameReader {
     /** How many bytes after a bad header go into the hex dump, at most. */
     private static final int DUMP_LIMIT = 256;
     /** Piece size for reading past a payload too large for the heap. */
     private static final int SKIP_BUFFER = 64 * 1024;
+    /** A payload is read in slices of this size, each one progress for {@link #stalledMidFrameNanos}. */
+    private static final int PROGRESS_SLICE = 1 << 20;
 
     private final DataInputStream in;
     private final int magic;
     private final FrameType.Direction direction;
     private final byte[] header = new byte[Frames.HEADER_SIZE];
     private final CRC32C crc = new CRC32C();
+    /** When the last byte of an unfinished frame arrived; 0 between frames. Written by the reader only. */
+    private volatile long midFrameSince;
 
     /**
      * @param in        the stream, normally a {@link java.io.BufferedInputStream} over a pipe
@@ -56,9 +65,35 @@ public final class FrameReader {
         if (first < 0) {
             return null;
         }
-        header[0] = (byte) first;
-        in.readFully(header, 1, Frames.HEADER_SIZE - 1);
-        return readAfterHeader();
+        midFrameSince = System.nanoTime();
+        try {
+            header[0] = (byte) first;
+            for (int i = 1; i <= Integer.BYTES; i++) {
+                if (header[i - 1] != (byte) (magic >>> (8 * (Integer.BYTES - i)))) {
+                    throw corrupted("bad magic (expected 0x" + Integer.toHexString(magic) + " for " + direction
+                            + ")", java.util.Arrays.copyOf(header, i));
+                }
+                if (i < Integer.BYTES) {
+                    header[i] = in.readByte();
+                    midFrameSince = System.nanoTime();
+                }
+            }
+            in.readFully(header, Integer.BYTES, Frames.HEADER_SIZE - Integer.BYTES);
+            midFrameSince = System.nanoTime();
+            return readAfterHeader();
+        } finally {
+            midFrameSince = 0;
+        }
+    }
+
+    /**
+     * How long an unfinished frame has waited for its next byte, or 0 between frames.
+     *
+     * @param now {@link System#nanoTime()}
+     */
+    public long stalledMidFrameNanos(long now) {
+        long since = midFrameSince;
+        return since == 0 ? 0 : now - since;
     }
 
     /**
@@ -125,7 +160,12 @@ public final class FrameReader {
             skipPayload(type, length);
             throw new PayloadOutOfMemoryException(type, id, length, e);
         }
-        in.readFully(payload);
+        for (int offset = 0; offset < length; offset += PROGRESS_SLICE) { // a big payload shows progress as it comes
+            in.readFully(payload, offset, Math.min(PROGRESS_SLICE, length - offset));
+            if (midFrameSince != 0) {
+                midFrameSince = System.nanoTime();
+            }
+        }
         crc.reset();
         crc.update(header, 4, Frames.HEADER_SIZE - 4);
         crc.update(payload);

@@ -8,6 +8,7 @@ package io.procpool.internal.task;
  *
  * @param id      unique in this parent JVM
  * @param encoded the Kryo-encoded {@code TaskFunction}
+ * @param name    the function's class and method, for insights
  */
-public record FunctionRef(long id, byte[] encoded) {
+public record FunctionRef(long id, byte[] encoded, String name) {
 }

@@ -24,11 +24,17 @@ public final class Task {
     private final long id;
     private final FrameType type;
     private final byte[] payload;
-    private final FunctionRef function;
+    private final FunctionRef functionRef;
     private final int itemCount;
     private final ClassLoader loader;
     private final long createdNanos = System.nanoTime();
     private final Executor callbacks;
+    private final String function;
+    private final String arguments;
+    /** Where and when it ran: set by the transport once known, for insights. */
+    private volatile String workerName;
+    private volatile long startedNanos;
+    private volatile long decodeNanos;
     private final PoolFuture<Object> future = new PoolFuture<>(
             () -> complete(Outcome.Cancelled.because("cancelled by the caller")));
     private final AtomicReference<Outcome> outcome = new AtomicReference<>();
@@ -39,20 +45,24 @@ public final class Task {
      * @param id        unique in this JVM
      * @param type      {@link FrameType#CALL} or {@link FrameType#CHUNK}
      * @param payload   the encoded callable or chunk request, ready for a worker
-     * @param function  the function a CHUNK applies; {@code null} for a CALL
+     * @param functionRef the function a CHUNK applies; {@code null} for a CALL
      * @param itemCount how many items (1 for a CALL)
      * @param loader    resolves the classes of the answer
      * @param callbacks settles the future when callbacks are chained onto it
+     * @param function  the function's name (class and method), for insights
+     * @param arguments a short summary of the arguments, or {@code null} when the pool does not record them
      */
-    public Task(long id, FrameType type, byte[] payload, FunctionRef function, int itemCount, ClassLoader loader,
-                Executor callbacks) {
+    public Task(long id, FrameType type, byte[] payload, FunctionRef functionRef, int itemCount, ClassLoader loader,
+                Executor callbacks, String function, String arguments) {
         this.id = id;
         this.type = type;
         this.payload = payload;
-        this.function = function;
+        this.functionRef = functionRef;
         this.itemCount = itemCount;
         this.loader = loader;
         this.callbacks = callbacks;
+        this.function = function;
+        this.arguments = arguments;
     }
 
     /**
@@ -132,7 +142,49 @@ public final class Task {
 
     /** The function a CHUNK applies; {@code null} for a CALL. */
     public FunctionRef function() {
+        return functionRef;
+    }
+
+    /** The function's name (class and method of the lambda), for insights. */
+    public String functionName() {
         return function;
+    }
+
+    /** A short summary of the arguments, or {@code null} when the pool does not record them. */
+    public String arguments() {
+        return arguments;
+    }
+
+    /**
+     * Records where the task ran and since when, for insights; the transport calls it when it learns it (an answer
+     * arrives, the worker died under it).
+     *
+     * @param worker  the worker's name
+     * @param started {@link System#nanoTime()} when the worker started it
+     */
+    public void ranOn(String worker, long started) {
+        this.workerName = worker;
+        this.startedNanos = started;
+    }
+
+    /** Records how long decoding the answer took in the parent, for insights. */
+    public void decodedIn(long nanos) {
+        this.decodeNanos = nanos;
+    }
+
+    /** The worker it ran on, or {@code null} when it never reached one. */
+    public String workerName() {
+        return workerName;
+    }
+
+    /** {@link System#nanoTime()} when it started in its worker, or 0 when it never did. */
+    public long startedNanos() {
+        return startedNanos;
+    }
+
+    /** How long decoding its answer took, 0 when nothing was decoded. */
+    public long decodeNanos() {
+        return decodeNanos;
     }
 
     public int itemCount() {

@@ -17,7 +17,13 @@ import io.procpool.PoolException;
 import io.procpool.WorkerInfo;
 import io.procpool.hazelcast.MemberLostException;
 import io.procpool.internal.codec.Codec;
+import io.procpool.PoolInsights;
+import io.procpool.Progress;
 import io.procpool.internal.calls.TaskSink;
+import io.procpool.internal.insights.FunctionNames;
+import io.procpool.internal.insights.InsightsRecorder;
+import io.procpool.internal.insights.LiveWorker;
+import io.procpool.internal.insights.TaskReports;
 import io.procpool.internal.task.Answers;
 import io.procpool.internal.task.FunctionRef;
 import io.procpool.internal.task.Outcome;
@@ -115,6 +121,7 @@ public final class ClusterSink implements TaskSink {
     private final AtomicLong functionIds = new AtomicLong();
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final ExecutorService completer;
+    private final InsightsRecorder insights;
     /** Accepted tasks not yet complete. */
     private final Set<Task> accepted = ConcurrentHashMap.newKeySet();
     private final Map<String, LongAdder> answersByMember = new ConcurrentHashMap<>();
@@ -131,6 +138,7 @@ public final class ClusterSink implements TaskSink {
         this.launcher = launcher;
         this.threadsPerMember = threadsPerMember;
         int number = SINK_NUMBERS.incrementAndGet();
+        this.insights = new InsightsRecorder("hazelcast-pool-" + number, false);
         AtomicInteger threads = new AtomicInteger();
         this.completer = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "hazelcast-pool-" + number + "-answers-" + threads.incrementAndGet());
@@ -152,7 +160,8 @@ public final class ClusterSink implements TaskSink {
 
     @Override
     public FunctionRef register(Object function) {
-        return new FunctionRef(functionIds.incrementAndGet(), Codec.encode(function, "function"));
+        return new FunctionRef(functionIds.incrementAndGet(), Codec.encode(function, "function"),
+                FunctionNames.of(function));
     }
 
     /** Nothing to send: every chunk carries its function, and members keep functions in a bounded cache. */
@@ -175,6 +184,7 @@ public final class ClusterSink implements TaskSink {
             accepted.add(task);
         }
         task.onOutcome(this::settled);
+        task.onOutcome(ended -> TaskReports.finished(insights, ended));
         try {
             inFlight.acquire();
         } catch (InterruptedException e) {
@@ -187,6 +197,8 @@ public final class ClusterSink implements TaskSink {
             return;
         }
         Member target = ownerOf(task.id());
+        long sentNanos = System.nanoTime();
+        task.ranOn(target == null ? null : MemberNames.of(target), sentNanos);
         CompletionStage<RemoteAnswer> answer;
         try {
             answer = launcher.launch(new RemoteTask(poolId, task), task.id());
@@ -201,7 +213,11 @@ public final class ClusterSink implements TaskSink {
                 task.complete(new Outcome.WorkerDied(transportFailure(task, target, error)));
             } else {
                 answersByMember.computeIfAbsent(remote.memberName(), name -> new LongAdder()).increment();
-                task.complete(Answers.decode(remote.frame(), task, remote.memberName(), remote.memberPid()));
+                task.ranOn(remote.memberName(), sentNanos); // the member that ran it (a failover may have moved it)
+                long decodeStart = System.nanoTime();
+                Outcome outcome = Answers.decode(remote.frame(), task, remote.memberName(), remote.memberPid());
+                task.decodedIn(System.nanoTime() - decodeStart);
+                task.complete(outcome);
             }
         }, completions());
     }
@@ -213,6 +229,26 @@ public final class ClusterSink implements TaskSink {
                 stateLock.notifyAll();
             }
         }
+    }
+
+    @Override
+    public InsightsRecorder insights() {
+        return insights;
+    }
+
+    /**
+     * A snapshot of the pool's insights. Members are remote: their memory and CPU time are unknown (-1, empty), and
+     * their busy time adds up the tasks they run at once, so the busy ratio is capped at 1.
+     *
+     * @param calls the progress of the calls still running
+     * @return the snapshot; {@code queued} is 0 (tasks wait in the submitter, not in a queue)
+     */
+    public PoolInsights snapshot(List<Progress> calls) {
+        List<LiveWorker> live = new ArrayList<>();
+        for (WorkerInfo member : workers()) {
+            live.add(new LiveWorker(member.name(), member.pid(), member.state(), null));
+        }
+        return insights.snapshot(0, accepted.size(), live, calls);
     }
 
     @Override
