@@ -181,11 +181,12 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
         }
     }
 
+    /** Runs supervision work (a worker's exit, a replacement) on the pool's threads, or here once they stopped. */
     private void runOnSupervision(Runnable work) {
         try {
             supervision.execute(work);
         } catch (RejectedExecutionException e) {
-            LOG.debug("pool {} is stopped; not running {}", config.name(), work);
+            work.run(); // the pool has stopped: a worker's exit still has to be settled and reported
         }
     }
 
@@ -240,9 +241,13 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
      */
     public void close() {
         if (PoolThreads.isInternal()) {
-            runOnSupervision(this::close);
+            runOnSupervision(this::closeAndWait); // a supervision thread may wait: answers come on the readers
             return;
         }
+        closeAndWait();
+    }
+
+    private void closeAndWait() {
         synchronized (stateLock) {
             boolean closer = state == State.RUNNING;
             if (closer) {
