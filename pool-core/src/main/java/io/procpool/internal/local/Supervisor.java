@@ -2,6 +2,8 @@ package io.procpool.internal.local;
 
 import io.procpool.PoolException;
 import io.procpool.internal.codec.Codec;
+import io.procpool.internal.process.ChildProcess;
+import io.procpool.internal.process.LaunchSpec;
 import io.procpool.internal.protocol.Payloads;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +32,18 @@ final class Supervisor {
     /** Consecutive failed starts after which queued work fails instead of waiting for a worker. */
     static final int MAX_FAILED_STARTS = 3;
 
+    /**
+     * Starts a worker's process: {@link ChildProcess#launch} in production. A seam for pool-core's unit tests, which
+     * start fake workers in threads of the test JVM instead.
+     */
+    @FunctionalInterface
+    interface Launcher {
+        /** @throws PoolException the process could not be started */
+        ChildProcess launch(String name, LaunchSpec spec);
+    }
+
     private final PoolConfig config;
+    private final Launcher launcher;
     private final ClassLoader userClassLoader;
     private final InFlight inFlight;
     private final Executor executor;
@@ -40,9 +53,10 @@ final class Supervisor {
     private final AtomicInteger failedStarts = new AtomicInteger();
     private final AtomicInteger respawns = new AtomicInteger();
 
-    Supervisor(PoolConfig config, ClassLoader userClassLoader, InFlight inFlight, Executor executor,
-               BooleanSupplier needsWorkers) {
+    Supervisor(PoolConfig config, Launcher launcher, ClassLoader userClassLoader, InFlight inFlight,
+               Executor executor, BooleanSupplier needsWorkers) {
         this.config = config;
+        this.launcher = launcher;
         this.userClassLoader = userClassLoader;
         this.inFlight = inFlight;
         this.executor = executor;
@@ -72,7 +86,8 @@ final class Supervisor {
     private LocalWorker launch() {
         String name = config.name() + "-worker-" + workerNumbers.incrementAndGet();
         byte[] init = Codec.encode(new Payloads.InitRequest(name, config.initializer()), "initializer");
-        WorkerConnection connection = WorkerConnection.launch(name, config.launch(), init, userClassLoader);
+        WorkerConnection connection = WorkerConnection.open(launcher.launch(name, config.launch()), init,
+                userClassLoader);
         LocalWorker worker = new LocalWorker(name, connection, inFlight.newWorkerCondition());
         inFlight.add(worker);
         connection.start(worker, inFlight, executor);
