@@ -75,6 +75,15 @@ final class FakePool implements Supervisor.Launcher, AutoCloseable {
         return task;
     }
 
+    /** Submits one CALL per value, in order. */
+    List<Task> submitAll(String... values) {
+        List<Task> tasks = new ArrayList<>();
+        for (String value : values) {
+            tasks.add(submit(value));
+        }
+        return tasks;
+    }
+
     /** The fake of launch number {@code n} (1 for the first), once launched. */
     FakeWorker worker(int n) {
         until(() -> launched.size() >= n);
@@ -89,7 +98,11 @@ final class FakePool implements Supervisor.Launcher, AutoCloseable {
 
     /** The fake that started {@code task}, once one has. */
     FakeWorker startedBy(Task task) {
-        until(() -> workers().stream().anyMatch(fake -> fake.started().contains(task.id())));
+        until(() -> task.isDone() || workers().stream().anyMatch(fake -> fake.started().contains(task.id())));
+        if (workers().stream().noneMatch(fake -> fake.started().contains(task.id()))) {
+            throw new AssertionError(task + " ended before any worker started it: " + task.outcome(),
+                    task.outcome().failure());
+        }
         return workers().stream().filter(fake -> fake.started().contains(task.id())).findFirst().orElseThrow();
     }
 

@@ -169,20 +169,7 @@ final class FakeProcess extends Process {
         return handle;
     }
 
-    @Override
-    public ProcessHandle.Info info() {
-        throw new UnsupportedOperationException("a fake process has no OS info");
-    }
-
-    @Override
-    public Stream<ProcessHandle> children() {
-        return Stream.empty();
-    }
-
-    @Override
-    public Stream<ProcessHandle> descendants() {
-        return Stream.empty();
-    }
+    // info(), children() and descendants() ask toHandle(), as Process's own defaults do
 
     @Override
     public String toString() {
@@ -213,7 +200,7 @@ final class FakeProcess extends Process {
 
         @Override
         public Info info() {
-            return FakeProcess.this.info();
+            throw new UnsupportedOperationException("a fake process has no OS info");
         }
 
         @Override

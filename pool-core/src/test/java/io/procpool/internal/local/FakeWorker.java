@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>What it did is logged for the test to check against the pool's view: {@link #received()} (every task id it was
  * sent), {@link #started()} (every task id it began to run) and {@link #answered()} (every RESULT or FAILURE it
- * wrote), each in order.
+ * wrote), each in order, and {@link #gotCancelOf} (the CANCELs it read).
  *
  * <p>Threading: its own runner thread (the worker's main thread: hello, then tasks) and reader thread (frames from
  * stdin); the test's calls may come from any thread. The logs are synchronized lists.
@@ -107,6 +107,7 @@ final class FakeWorker {
     private final List<Long> received = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<Long> started = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<Long> answered = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final Set<Long> cancelsReceived = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean dead = new AtomicBoolean();
     private final Thread runner;
     private final Thread reader;
@@ -186,6 +187,11 @@ final class FakeWorker {
         }
     }
 
+    /** Whether a CANCEL of {@code taskId} reached it. */
+    boolean gotCancelOf(long taskId) {
+        return cancelsReceived.contains(taskId);
+    }
+
     /** The most tasks it held at once: received and not answered. */
     int maxUnanswered() {
         return maxUnanswered;
@@ -244,6 +250,7 @@ final class FakeWorker {
     }
 
     private void cancel(long taskId) {
+        cancelsReceived.add(taskId);
         cancelled.add(taskId);
         if (runningTaskId == taskId) {
             runner.interrupt();
@@ -325,8 +332,13 @@ final class FakeWorker {
         }
         Thread.interrupted(); // a late CANCEL must not leak into the next task
         countAnswer();
-        answered.add(task.id());
-        send(answer);
+        synchronized (frames) { // a death comes before the whole answer or after it, as the log says
+            if (dead.get()) {
+                throw new InterruptedException("died before answering " + task);
+            }
+            answered.add(task.id());
+            send(answer);
+        }
     }
 
     /** Counts a terminal frame about to be written (before it is, so the parent cannot have seen it yet). */
@@ -363,14 +375,16 @@ final class FakeWorker {
         if (!dead.compareAndSet(false, true)) {
             return;
         }
-        if (announcement != null) {
-            try {
-                send(Frame.of(FrameType.EXIT, announcement));
-            } catch (IOException e) {
-                // the parent closed its end: nobody reads the announcement
+        synchronized (frames) { // never in the middle of an answer: see runOne
+            if (announcement != null) {
+                try {
+                    send(Frame.of(FrameType.EXIT, announcement));
+                } catch (IOException e) {
+                    // the parent closed its end: nobody reads the announcement
+                }
             }
+            process.exit(exitValue, !faults.stdoutOutlivesIt());
         }
-        process.exit(exitValue, !faults.stdoutOutlivesIt());
         runner.interrupt();
         reader.interrupt();
     }

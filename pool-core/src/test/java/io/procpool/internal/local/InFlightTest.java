@@ -19,7 +19,6 @@ import io.procpool.internal.task.Task;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,14 +37,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class InFlightTest {
 
-    private static List<Task> submitAll(FakePool pool, String... values) {
-        List<Task> tasks = new ArrayList<>();
-        for (String value : values) {
-            tasks.add(pool.submit(value));
-        }
-        return tasks;
-    }
-
     private static List<Long> ids(List<Task> tasks) {
         return tasks.stream().map(Task::id).toList();
     }
@@ -58,7 +49,7 @@ class InFlightTest {
             Task warm = pool.submit("warm");
             assertEquals("warm", awaitEnd(warm));
             Task running = pool.submit(HOLD + "running");
-            List<Task> behind = submitAll(pool, "b", "c", "d", "e");
+            List<Task> behind = pool.submitAll("b", "c", "d", "e");
             pool.awaitReceived(behind.toArray(Task[]::new));
             FakeWorker first = pool.startedBy(running);
 
@@ -86,7 +77,7 @@ class InFlightTest {
         try (FakePool pool = FakePool.start(1, n -> n == 1 ? FakeWorker.Faults.NONE.dieAfter(2, exitFrame)
                 : FakeWorker.Faults.NONE)) {
             String[] values = {"t1", "t2", "t3", "t4", "t5", "t6"};
-            List<Task> tasks = submitAll(pool, values);
+            List<Task> tasks = pool.submitAll(values);
             List<Task> failed = new ArrayList<>();
             for (Task task : tasks) {
                 if (!pool.verify(task, values[tasks.indexOf(task)]).equals("answered")) {
@@ -176,6 +167,7 @@ class InFlightTest {
             FakeWorker worker = pool.startedBy(running);
 
             assertTrue(windowed.future().cancel(true));
+            until(() -> worker.gotCancelOf(windowed.id())); // else it may start the task before it reads the CANCEL
             worker.release(running.id());
 
             assertEquals("answered", pool.verify(running, HOLD + "a"));
@@ -212,7 +204,7 @@ class InFlightTest {
         try (FakePool pool = FakePool.start(1, n -> n == 1 ? FakeWorker.Faults.NONE.retireAfter(1).reporting(0)
                 : FakeWorker.Faults.NONE)) {
             String[] values = {"t1", "t2", "t3", "t4", "t5", "t6"};
-            List<Task> tasks = submitAll(pool, values);
+            List<Task> tasks = pool.submitAll(values);
             for (Task task : tasks) {
                 assertEquals("answered", pool.verify(task, values[tasks.indexOf(task)]));
                 assertEquals(1, task.completionAttempts());
@@ -237,7 +229,7 @@ class InFlightTest {
             first.writeRaw("native code printed this line on fd 1\n".getBytes(StandardCharsets.UTF_8));
 
             until(first::isDead); // a corrupted channel ends the worker
-            List<Task> after = submitAll(pool, "x", "y", "z");
+            List<Task> after = pool.submitAll("x", "y", "z");
             for (Task task : after) {
                 assertEquals("answered", pool.verify(task, List.of("x", "y", "z").get(after.indexOf(task))));
             }
@@ -245,34 +237,21 @@ class InFlightTest {
     }
 
     @Test
-    void aStrayByteWhileIdleFailsNoTask() throws Exception {
-        try (FakePool pool = FakePool.start(1)) {
+    void aWorkerThatDiesWhileIdleFailsNoTask() {
+        // Its stdout outlives it (a process it started holds fd 1), so the pool handles its exit only after the
+        // drain gives up, seconds later: tasks submitted meanwhile must not be given to it and failed as its own.
+        try (FakePool pool = FakePool.start(1, n -> n == 1 ? FakeWorker.Faults.NONE.keepingStdoutOpenAfterDeath()
+                : FakeWorker.Faults.NONE)) {
             assertEquals("answered", pool.verify(pool.submit("before"), "before"));
+            FakeWorker first = pool.worker(1);
 
-            pool.worker(1).writeRaw(new byte[] {'\n'});
+            first.die(false);
 
-            List<Task> after = submitAll(pool, "x", "y");
+            List<Task> after = pool.submitAll("x", "y");
             for (Task task : after) {
-                assertEquals("answered", pool.verify(task, List.of("x", "y").get(after.indexOf(task))),
-                        "issue 10, item 7: bytes that arrived while no task ran failed " + task);
+                assertEquals("answered", pool.verify(task, List.of("x", "y").get(after.indexOf(task))));
             }
-        }
-    }
-
-    @Test
-    void aPartialFrameWhileIdleFailsNoTask() throws Exception {
-        try (FakePool pool = FakePool.start(1)) {
-            assertEquals("answered", pool.verify(pool.submit("before"), "before"));
-            byte[] frame = FakeWorker.encodedFrame(new Frame(FrameType.RESULT, 999_999,
-                    Codec.encodeTimed(0, "nobody asked", "result")));
-
-            pool.worker(1).writeRaw(Arrays.copyOf(frame, frame.length / 2));
-
-            List<Task> after = submitAll(pool, "x", "y");
-            for (Task task : after) {
-                assertEquals("answered", pool.verify(task, List.of("x", "y").get(after.indexOf(task))),
-                        "issue 10, item 7: a partial frame written while no task ran failed " + task);
-            }
+            first.process.closeStdout();
         }
     }
 
@@ -280,7 +259,7 @@ class InFlightTest {
     void answersOutOfOrderEachEndTheirOwnTask() {
         try (FakePool pool = FakePool.start(1, n -> FakeWorker.Faults.NONE.answeringOutOfOrder())) {
             String[] values = {"t1", "t2", "t3", "t4", "t5", "t6"};
-            List<Task> tasks = submitAll(pool, values);
+            List<Task> tasks = pool.submitAll(values);
             for (Task task : tasks) {
                 assertEquals("answered", pool.verify(task, values[tasks.indexOf(task)]));
                 assertEquals(1, task.completionAttempts());
@@ -339,7 +318,7 @@ class InFlightTest {
         FakePool pool = FakePool.start(1);
         try {
             Task held = pool.submit(HOLD + "a");
-            List<Task> rest = submitAll(pool, "b", "c");
+            List<Task> rest = pool.submitAll("b", "c");
             FakeWorker worker = pool.startedBy(held);
             AtomicBoolean allDoneWhenCloseReturned = new AtomicBoolean();
             Thread closer = new Thread(() -> {
@@ -371,7 +350,7 @@ class InFlightTest {
     void terminateCancelsEverythingUnfinished() {
         FakePool pool = FakePool.start(1);
         Task running = pool.submit(HOLD + "a");
-        List<Task> rest = submitAll(pool, "b", "c", "d");
+        List<Task> rest = pool.submitAll("b", "c", "d");
         pool.awaitReceived(running, rest.get(0));
         FakeWorker worker = pool.startedBy(running);
 
