@@ -301,6 +301,12 @@ final class InFlight implements WorkerConnection.Events {
                 if (worker.state() != WorkerInfo.State.RUNNING) {
                     return null;
                 }
+                if (!takesWork(worker)) {
+                    if (!queue.isEmpty()) {
+                        workQueued.signal(); // the wake-up this writer was given belongs to a live one
+                    }
+                    return null;
+                }
                 if (!worker.hasRoom()) {
                     worker.changed.await(); // an answer, a death or a retirement signals
                     continue;
@@ -337,6 +343,15 @@ final class InFlight implements WorkerConnection.Events {
             replaceOnce(worker, "it reached maxTasksPerWorker (" + maxTasksPerWorker + ")", false);
         }
         return batch;
+    }
+
+    /**
+     * Whether a running worker may be given a task: not once the pool has decided to end it, nor once its process is
+     * gone while its exit is not handled yet (the drain of its pipe can take seconds). A task given to it then would
+     * never reach it, yet be failed as the task it ran when its exit is handled. Caller holds the lock.
+     */
+    private static boolean takesWork(LocalWorker worker) {
+        return worker.endReason == null && worker.connection.child().process().isAlive();
     }
 
     @Override
@@ -511,6 +526,7 @@ final class InFlight implements WorkerConnection.Events {
         lock.lock();
         try {
             worker.endBecause(reason);
+            workQueued.signalAll(); // its writer, if it waits for work, stops now (takesWork)
         } finally {
             lock.unlock();
         }

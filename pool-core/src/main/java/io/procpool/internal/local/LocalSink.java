@@ -10,6 +10,7 @@ import io.procpool.internal.codec.Codec;
 import io.procpool.internal.insights.FunctionNames;
 import io.procpool.internal.insights.InsightsRecorder;
 import io.procpool.internal.insights.TaskReports;
+import io.procpool.internal.process.ChildProcess;
 import io.procpool.internal.task.FunctionRef;
 import io.procpool.internal.task.Outcome;
 import io.procpool.internal.task.Task;
@@ -43,7 +44,7 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
     private enum State { STARTING, RUNNING, CLOSING, CLOSED, TERMINATED }
 
     private final PoolConfig config;
-    private final InFlight inFlight;
+    final InFlight inFlight; // package-private for the fake-worker tests, which drive its timeouts directly
     private final Supervisor supervisor;
     private final ExecutorService supervision;
     private final ScheduledExecutorService timer;
@@ -55,7 +56,7 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
     private State state = State.STARTING; // guarded by stateLock
     private long outstanding;             // guarded by stateLock: accepted tasks not yet ended
 
-    private LocalSink(PoolConfig config, ClassLoader userClassLoader) {
+    private LocalSink(PoolConfig config, Supervisor.Launcher launcher, ClassLoader userClassLoader) {
         this.config = config;
         this.inFlight = new InFlight(config.maxTasksPerWorker());
         this.supervision = Executors.newCachedThreadPool(PoolThreads.internal(config.name() + "-supervisor-%d"));
@@ -64,8 +65,8 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
         this.callbacks = Executors.newCachedThreadPool(new com.google.common.util.concurrent.ThreadFactoryBuilder()
                 .setNameFormat(config.name() + "-callbacks-%d").setDaemon(true).build());
         this.insights = new InsightsRecorder(config.name(), config.recordArguments());
-        this.supervisor = new Supervisor(config, userClassLoader, inFlight, this::runOnSupervision, this::needsWorkers,
-                insights);
+        this.supervisor = new Supervisor(config, launcher, userClassLoader, inFlight, this::runOnSupervision,
+                this::needsWorkers, insights);
         inFlight.supervisedBy(this);
     }
 
@@ -76,7 +77,12 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
      *                       stopped
      */
     public static LocalSink start(PoolConfig config, ClassLoader userClassLoader) {
-        LocalSink sink = new LocalSink(config, userClassLoader);
+        return start(config, ChildProcess::launch, userClassLoader);
+    }
+
+    /** As {@link #start(PoolConfig, ClassLoader)}, with workers started by {@code launcher} (fake ones in tests). */
+    static LocalSink start(PoolConfig config, Supervisor.Launcher launcher, ClassLoader userClassLoader) {
+        LocalSink sink = new LocalSink(config, launcher, userClassLoader);
         try {
             sink.supervisor.startAll();
         } catch (RuntimeException e) {

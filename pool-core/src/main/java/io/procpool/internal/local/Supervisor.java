@@ -2,6 +2,8 @@ package io.procpool.internal.local;
 
 import io.procpool.PoolException;
 import io.procpool.internal.codec.Codec;
+import io.procpool.internal.process.ChildProcess;
+import io.procpool.internal.process.LaunchSpec;
 import io.procpool.internal.protocol.Payloads;
 import io.procpool.internal.insights.InsightsRecorder;
 import java.time.Duration;
@@ -32,7 +34,18 @@ final class Supervisor {
     /** Consecutive failed starts after which queued work fails instead of waiting for a worker. */
     static final int MAX_FAILED_STARTS = 3;
 
+    /**
+     * Starts a worker's process: {@link ChildProcess#launch} in production. A seam for pool-core's unit tests, which
+     * start fake workers in threads of the test JVM instead.
+     */
+    @FunctionalInterface
+    interface Launcher {
+        /** @throws PoolException the process could not be started */
+        ChildProcess launch(String name, LaunchSpec spec);
+    }
+
     private final PoolConfig config;
+    private final Launcher launcher;
     private final ClassLoader userClassLoader;
     private final InFlight inFlight;
     private final Executor executor;
@@ -43,10 +56,11 @@ final class Supervisor {
     private final AtomicInteger respawns = new AtomicInteger();
     private final InsightsRecorder insights;
 
-    Supervisor(PoolConfig config, ClassLoader userClassLoader, InFlight inFlight, Executor executor,
-               BooleanSupplier needsWorkers, InsightsRecorder insights) {
+    Supervisor(PoolConfig config, Launcher launcher, ClassLoader userClassLoader, InFlight inFlight,
+               Executor executor, BooleanSupplier needsWorkers, InsightsRecorder insights) {
         this.insights = insights;
         this.config = config;
+        this.launcher = launcher;
         this.userClassLoader = userClassLoader;
         this.inFlight = inFlight;
         this.executor = executor;
@@ -76,7 +90,8 @@ final class Supervisor {
     private LocalWorker launch() {
         String name = config.name() + "-worker-" + workerNumbers.incrementAndGet();
         byte[] init = Codec.encode(new Payloads.InitRequest(name, config.initializer()), "initializer");
-        WorkerConnection connection = WorkerConnection.launch(name, config.launch(), init, userClassLoader);
+        WorkerConnection connection = WorkerConnection.open(launcher.launch(name, config.launch()), init,
+                userClassLoader);
         LocalWorker worker = new LocalWorker(name, connection, inFlight.newWorkerCondition());
         insights.workerLaunched(name, connection.pid());
         inFlight.add(worker);

@@ -4,7 +4,6 @@ import io.procpool.PoolException;
 import io.procpool.internal.calls.PoolThreads;
 import io.procpool.internal.codec.Codec;
 import io.procpool.internal.process.ChildProcess;
-import io.procpool.internal.process.LaunchSpec;
 import io.procpool.internal.protocol.ChannelCorruptedException;
 import io.procpool.internal.protocol.Frame;
 import io.procpool.internal.protocol.FrameReader;
@@ -81,13 +80,9 @@ final class WorkerConnection {
         this.userClassLoader = userClassLoader;
     }
 
-    /**
-     * Starts the worker JVM and sends it its INIT frame.
-     *
-     * @throws PoolException the process could not be started
-     */
-    static WorkerConnection launch(String name, LaunchSpec spec, byte[] initPayload, ClassLoader userClassLoader) {
-        ChildProcess child = ChildProcess.launch(name, spec);
+    /** Opens the channel of a just-started worker and sends it its INIT frame. */
+    static WorkerConnection open(ChildProcess child, byte[] initPayload, ClassLoader userClassLoader) {
+        String name = child.name();
         try {
             child.toChild().writeAndFlush(new Frame(FrameType.INIT, 0, initPayload));
         } catch (IOException e) {

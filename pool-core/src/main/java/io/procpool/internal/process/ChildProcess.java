@@ -85,6 +85,15 @@ public final class ChildProcess {
         }
     }
 
+    /**
+     * A channel over a process started elsewhere: a seam for pool-core's unit tests, which run a fake worker in a
+     * thread of the test JVM behind an in-memory {@link Process}. Production code starts children with
+     * {@link #launch}.
+     */
+    public static ChildProcess over(String name, Process process, List<String> commandLine) {
+        return new ChildProcess(name, process, List.copyOf(commandLine));
+    }
+
     static List<String> commandLine(String name, LaunchSpec spec, List<String> sharingOptions) {
         List<String> command = new ArrayList<>();
         command.add(spec.javaHome().resolve("bin").resolve("java").toString());

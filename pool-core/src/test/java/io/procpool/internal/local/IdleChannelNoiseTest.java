@@ -1,0 +1,55 @@
+package io.procpool.internal.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.procpool.internal.codec.Codec;
+import io.procpool.internal.protocol.Frame;
+import io.procpool.internal.protocol.FrameType;
+import io.procpool.internal.task.Task;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 10, item 7: bytes on a worker's stdout that are fewer than a frame header, written while it runs no task,
+ * must fail no task. Today the pool's reader waits for the rest of the "frame", takes the start of the next answer
+ * for it, and fails that answer's task as a corrupted channel. These tests fail until that is fixed (in
+ * {@code FrameReader}/{@code WorkerConnection}, not in {@link InFlight}).
+ */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class IdleChannelNoiseTest {
+
+    @Test
+    void aStrayByteWhileIdleFailsNoTask() throws Exception {
+        try (FakePool pool = FakePool.start(1)) {
+            assertEquals("answered", pool.verify(pool.submit("before"), "before"));
+
+            pool.worker(1).writeRaw(new byte[] {'\n'});
+
+            List<Task> after = pool.submitAll("x", "y");
+            for (Task task : after) {
+                assertEquals("answered", pool.verify(task, List.of("x", "y").get(after.indexOf(task))),
+                        "issue 10, item 7: bytes that arrived while no task ran failed " + task);
+            }
+        }
+    }
+
+    @Test
+    void aPartialFrameWhileIdleFailsNoTask() throws Exception {
+        try (FakePool pool = FakePool.start(1)) {
+            assertEquals("answered", pool.verify(pool.submit("before"), "before"));
+            byte[] frame = FakeWorker.encodedFrame(new Frame(FrameType.RESULT, 999_999,
+                    Codec.encodeTimed(0, "nobody asked", "result")));
+
+            pool.worker(1).writeRaw(Arrays.copyOf(frame, frame.length / 2));
+
+            List<Task> after = pool.submitAll("x", "y");
+            for (Task task : after) {
+                assertEquals("answered", pool.verify(task, List.of("x", "y").get(after.indexOf(task))),
+                        "issue 10, item 7: a partial frame written while no task ran failed " + task);
+            }
+        }
+    }
+}
