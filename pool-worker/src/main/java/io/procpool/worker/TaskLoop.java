@@ -230,8 +230,14 @@ final class TaskLoop {
     }
 
     private void runTasks() throws IOException {
+        Frame answered = null; // the last answer, written but not yet flushed when the next task waits already
         while (true) {
-            Frame task = nextTask();
+            Frame task = answered == null ? nextTask() : nextTaskIfWaiting();
+            if (answered != null && task == null) {
+                frames.flush(); // nothing waits: the answer goes out alone, before this worker idles
+                answered = null;
+                task = nextTask();
+            }
             if (task == null) {
                 if (isRetiring()) {
                     sendRetiringAndWait();
@@ -239,6 +245,9 @@ final class TaskLoop {
                 output.flushPartialLines();
                 System.exit(0); // every answer is out already; the exit hook sends EXIT
             }
+            // The parent learns which task runs before it runs (in one write with the last answer, if any): a
+            // worker that dies now blames exactly this task, and its timeout counts from now.
+            send(Frame.of(FrameType.STARTED, task.id()));
             Frame answer;
             try {
                 answer = executor.execute(task);
@@ -252,10 +261,30 @@ final class TaskLoop {
                 Thread.interrupted(); // a late CANCEL must not leak into the next task
             }
             output.flushPartialLines();
-            send(answer);
             if (executor.codecErrorStruck()) {
+                send(answer);
                 retire();
+            } else {
+                frames.write(answer); // flushed with the next task's STARTED frame, or alone before idling
+                answered = answer;
             }
+        }
+    }
+
+    /** The next task if one waits already, marked running; {@code null} when none does or the worker stops. */
+    private Frame nextTaskIfWaiting() {
+        lock.lock();
+        try {
+            if (retiring) {
+                return null;
+            }
+            Frame task = queued.poll();
+            if (task != null) {
+                runningTaskId = task.id();
+            }
+            return task;
+        } finally {
+            lock.unlock();
         }
     }
 

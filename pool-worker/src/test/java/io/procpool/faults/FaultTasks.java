@@ -20,6 +20,11 @@ public final class FaultTasks {
         return () -> signalSelf("-KILL");
     }
 
+    /** Stops its own worker with SIGSTOP, as a debugger or an operator's {@code kill -STOP} would: it hangs. */
+    public static TaskCallable<Integer> sigstopSelf() {
+        return () -> signalSelf("-STOP");
+    }
+
     /** Sends SIGTERM to its own worker. */
     public static TaskCallable<Integer> sigtermSelf() {
         return () -> signalSelf("-TERM");
@@ -70,23 +75,22 @@ public final class FaultTasks {
         };
     }
 
-    /** Writes raw bytes on file descriptor 1, which carries the protocol, bypassing System.out. */
+    /** Writes raw bytes on file descriptor 1, which carries the protocol, bypassing System.out; returns 7. */
     public static TaskCallable<Integer> writeGarbageToFd1() {
         return () -> {
             @SuppressWarnings("resource") // closing it would close fd 1 for the worker too
             FileOutputStream raw = new FileOutputStream(FileDescriptor.out);
             raw.write("native library says hello\n".getBytes(StandardCharsets.US_ASCII));
             raw.flush();
-            Thread.sleep(10_000); // the parent kills the worker as soon as it reads this
-            return -1;
+            return 7;
         };
     }
 
     /**
      * Returns at once, leaving a thread behind that writes one raw byte on file descriptor 1 a little later, while the
-     * worker is idle (as a native library's stray {@code putchar} would).
+     * worker is idle (as a native library's stray {@code putchar} would), then creates the file {@code written}.
      */
-    public static TaskCallable<Long> strayByteWhileIdle(int value) {
+    public static TaskCallable<Long> strayByteWhileIdle(int value, String written) {
         return () -> {
             Thread stray = new Thread(() -> {
                 try {
@@ -95,6 +99,7 @@ public final class FaultTasks {
                     FileOutputStream raw = new FileOutputStream(FileDescriptor.out);
                     raw.write(value);
                     raw.flush();
+                    java.nio.file.Files.createFile(java.nio.file.Path.of(written));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }

@@ -177,7 +177,7 @@ final class InFlight implements WorkerConnection.Events {
                 LocalWorker.Held running = worker.running();
                 CurrentTask current = running == null ? null : new CurrentTask(running.task().id(),
                         running.task().functionName(), running.task().itemCount(),
-                        now.minusNanos(Math.max(0, nowNanos - running.sentNanos())));
+                        now.minusNanos(Math.max(0, nowNanos - running.startedNanos())));
                 live.add(new LiveWorker(worker.name, worker.connection.pid(), worker.state(), current));
                 held += worker.held.size();
             }
@@ -321,7 +321,7 @@ final class InFlight implements WorkerConnection.Events {
                     if (task.isDone()) {
                         continue; // cancelled while it waited
                     }
-                    worker.held.put(task.id(), new LocalWorker.Held(task, System.nanoTime()));
+                    worker.held.put(task.id(), new LocalWorker.Held(task, System.nanoTime(), 0));
                     worker.heldBytes += task.payload().length;
                     holders.put(task.id(), worker);
                     batch.add(task);
@@ -393,6 +393,19 @@ final class InFlight implements WorkerConnection.Events {
     }
 
     @Override
+    public void started(LocalWorker worker, long taskId) {
+        lock.lock();
+        try {
+            LocalWorker.Held held = worker.held.get(taskId);
+            if (held != null) {
+                worker.held.put(taskId, new LocalWorker.Held(held.task(), held.sentNanos(), System.nanoTime()));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public void answerTooLarge(LocalWorker worker, long taskId, int bytes, OutOfMemoryError error) {
         LocalWorker.Held held = release(worker, taskId);
         if (held != null) {
@@ -417,10 +430,9 @@ final class InFlight implements WorkerConnection.Events {
         try {
             LocalWorker.Held held = worker.held.remove(taskId);
             if (held != null) {
-                held.task().ranOn(worker.name, Math.max(held.sentNanos(), worker.lastAnswerNanos));
+                held.task().ranOn(worker.name, held.started() ? held.startedNanos() : held.sentNanos());
                 holders.remove(taskId);
                 worker.heldBytes -= held.task().payload().length;
-                worker.lastAnswerNanos = System.nanoTime();
                 worker.tasksCompleted++;
                 worker.changed.signalAll(); // room in the window; a retiring writer may send SHUTDOWN
             }
@@ -488,7 +500,7 @@ final class InFlight implements WorkerConnection.Events {
                     continue;
                 }
                 long allowed = timeout.toNanos() * Math.max(1, running.task().itemCount());
-                if (now - running.sentNanos() > allowed && worker.endReason == null) {
+                if (now - running.startedNanos() > allowed && worker.endReason == null) {
                     worker.endBecause(new TaskTimeoutException(worker.name, timeout));
                     overdue.add(worker);
                 }
@@ -562,11 +574,12 @@ final class InFlight implements WorkerConnection.Events {
             wasStarting = before == WorkerInfo.State.STARTING;
             worker.advance(WorkerInfo.State.DEAD);
             workers.remove(worker);
-            LocalWorker.Held oldest = worker.running();
+            LocalWorker.Held started = worker.running();
             unstarted = takeHeld(worker);
-            if (!unstarted.isEmpty() && !worker.startsNothingMore) {
-                running = unstarted.remove(0); // the worker runs its tasks in order: the oldest was running
-                running.ranOn(worker.name, oldest.sentNanos());
+            if (started != null) { // the one task it said it started: every other it held never ran
+                running = started.task();
+                unstarted.remove(running);
+                running.ranOn(worker.name, started.startedNanos());
             }
             reason = reasonOfEnd(worker, exitCode, stderrTail);
             planned = before == WorkerInfo.State.RETIRING && running == null && worker.endReason == null;

@@ -25,8 +25,14 @@ final class LocalWorker {
     /** Above this many payload bytes in flight the window closes (a single task always fits). */
     private static final long MAX_HELD_BYTES = 16L << 20;
 
-    /** A task this worker holds and when it was written to it. */
-    record Held(Task task, long sentNanos) {
+    /**
+     * A task this worker holds, when it was written to it, and when the worker said it started it (its STARTED
+     * frame); {@code startedNanos} is 0 while it waits in the worker's queue.
+     */
+    record Held(Task task, long sentNanos, long startedNanos) {
+        boolean started() {
+            return startedNanos != 0;
+        }
     }
 
     final String name;
@@ -41,8 +47,6 @@ final class LocalWorker {
     long heldBytes;                                                             // guarded by InFlight.lock
     long tasksAssigned;                                                         // guarded by InFlight.lock
     volatile long tasksCompleted;                                               // written under InFlight.lock
-    /** When the last answer arrived: the next held task started then (the worker runs them in order). */
-    long lastAnswerNanos;                                                       // guarded by InFlight.lock
     /** The worker said it starts nothing more (RETIRING frame): none of what it still holds was started. */
     boolean startsNothingMore;                                                  // guarded by InFlight.lock
     /** Why the pool ended this worker (timeout, cancel, broken channel): the task it ran fails with it. */
@@ -91,13 +95,17 @@ final class LocalWorker {
         }
     }
 
-    /** The task it runs now (the oldest it holds) and since when; null when it holds none. Caller holds the lock. */
+    /**
+     * The task it runs now, the one it said it started and has not answered; null when it runs none. The worker runs
+     * its tasks one at a time, so that is at most one (normally the oldest). Caller holds the lock.
+     */
     Held running() {
-        if (held.isEmpty()) {
-            return null;
+        for (Held each : held.values()) {
+            if (each.started()) {
+                return each;
+            }
         }
-        Held oldest = held.values().iterator().next();
-        return new Held(oldest.task(), Math.max(oldest.sentNanos(), lastAnswerNanos));
+        return null;
     }
 
     /** Records why the pool ends this worker, unless a reason was recorded first. Caller holds the lock. */

@@ -52,6 +52,9 @@ final class WorkerConnection {
          */
         void answerTooLarge(LocalWorker worker, long taskId, int bytes, OutOfMemoryError error);
 
+        /** The worker starts a task now (STARTED frame). */
+        void started(LocalWorker worker, long taskId);
+
         /** The worker confirmed a cancel: it will never run the task. */
         void cancelledByWorker(LocalWorker worker, long taskId);
 
@@ -193,6 +196,7 @@ final class WorkerConnection {
     /** A frame after the hello. @return whether to go on reading */
     private boolean onFrame(Frame frame) {
         switch (frame.type()) {
+            case STARTED -> events.started(worker, frame.id());
             case RESULT, FAILURE -> events.answered(worker, frame);
             case CANCELLED -> events.cancelledByWorker(worker, frame.id());
             case RETIRING -> events.retiringByWorker(worker);

@@ -35,6 +35,8 @@ public final class ChildProcess {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
     private static final int PIPE_BUFFER = 64 * 1024;
+    /** At most this many raw bytes are dumped per report. */
+    private static final int RAW_BYTES_SHOWN = 256;
     /** System properties a child inherits so it logs as its parent does. */
     private static final List<String> INHERITED_PROPERTY_PREFIXES =
             List.of("org.slf4j.", "logback.", "java.util.logging.");
@@ -61,7 +63,7 @@ public final class ChildProcess {
         this.toChild = new FrameWriter(new BufferedOutputStream(process.getOutputStream(), PIPE_BUFFER),
                 FrameType.Direction.TO_WORKER);
         this.fromChild = new FrameReader(new BufferedInputStream(process.getInputStream(), PIPE_BUFFER),
-                FrameType.Direction.TO_PARENT);
+                FrameType.Direction.TO_PARENT, this::reportRawBytes);
         this.stderr = StderrPump.start(process.getErrorStream(), name);
     }
 
@@ -145,6 +147,18 @@ public final class ChildProcess {
             } else {
                 return frame;
             }
+        }
+    }
+
+    /** Bytes the child wrote on its stdout between frames: skipped, and shown on the parent's stderr. */
+    private void reportRawBytes(byte[] bytes) {
+        String report = "procpool: " + name + " (pid " + process.pid() + ") wrote " + bytes.length + " byte"
+                + (bytes.length == 1 ? "" : "s") + " on its stdout outside procpool's frames (native code, or a stream "
+                + "opened on file descriptor 1); they were skipped:\n"
+                + FrameReader.hexDump(java.util.Arrays.copyOf(bytes, Math.min(bytes.length, RAW_BYTES_SHOWN)));
+        for (String line : report.split("\n")) {
+            recordStderr(line);
+            OutputSink.printLine(OutputSink.STDERR, line);
         }
     }
 

@@ -21,9 +21,10 @@ import java.util.zip.CRC32C;
  * caller can answer that frame and go on reading.
  *
  * <p>Stray bytes are caught when they arrive: the magic is checked byte by byte, so a byte that cannot start a frame
- * fails the read at once instead of the next frame that comes, and {@link #stalledMidFrameNanos} tells a watchdog
- * when a frame has begun but no byte of it arrived for a while (a stray byte that happens to match the magic's first
- * byte, or a writer that stopped mid-frame).
+ * is known at once, not when the next frame comes. A strict reader fails on it; a tolerant one (a child's stdout,
+ * where native code may write) reports the bytes between frames to its noise consumer and reads on, the way Maven
+ * Surefire warns about a forked JVM's corrupted stdout. {@link #stalledMidFrameNanos} tells a watchdog when a frame
+ * has begun (its magic read) but no byte of it arrived for a while: a writer stopped mid-frame.
  *
  * <p>Thread-safety: not thread-safe; one thread reads. {@link #stalledMidFrameNanos} may be called from any thread.
  */
@@ -42,15 +43,32 @@ public final class FrameReader {
     private final CRC32C crc = new CRC32C();
     /** When the last byte of an unfinished frame arrived; 0 between frames. Written by the reader only. */
     private volatile long midFrameSince;
+    /** Where bytes between frames go in a tolerant reader; null in a strict one. */
+    private final Consumer<byte[]> noise;
 
     /**
+     * A strict reader: any byte that is not a frame fails the read.
+     *
      * @param in        the stream, normally a {@link java.io.BufferedInputStream} over a pipe
      * @param direction the direction frames on this stream travel in
      */
     public FrameReader(InputStream in, FrameType.Direction direction) {
+        this(in, direction, null);
+    }
+
+    /**
+     * A tolerant reader, for a stream that user code can write raw bytes on (a child's stdout): bytes between
+     * frames go to {@code noise} and are skipped; a frame that begins with the magic must still be whole and valid.
+     *
+     * @param in        the stream, normally a {@link java.io.BufferedInputStream} over a pipe
+     * @param direction the direction frames on this stream travel in
+     * @param noise     gets the bytes skipped between frames, or {@code null} for a strict reader
+     */
+    public FrameReader(InputStream in, FrameType.Direction direction, Consumer<byte[]> noise) {
         this.in = new DataInputStream(in);
         this.magic = direction.magic();
         this.direction = direction;
+        this.noise = noise;
     }
 
     /**
@@ -58,31 +76,109 @@ public final class FrameReader {
      *
      * @return the frame, or {@code null} at end of stream on a frame boundary
      * @throws EOFException              the stream ended inside a frame (the writer died mid-frame)
-     * @throws ChannelCorruptedException the bytes are not a valid frame
+     * @throws ChannelCorruptedException the bytes are not a valid frame (in a tolerant reader: a frame whose magic
+     *                                   was right but whose header or checksum is not)
      */
     public Frame read() throws IOException {
         int first = in.read();
         if (first < 0) {
             return null;
         }
-        midFrameSince = System.nanoTime();
+        header[0] = (byte) first;
         try {
-            header[0] = (byte) first;
-            for (int i = 1; i <= Integer.BYTES; i++) {
-                if (header[i - 1] != (byte) (magic >>> (8 * (Integer.BYTES - i)))) {
-                    throw corrupted("bad magic (expected 0x" + Integer.toHexString(magic) + " for " + direction
-                            + ")", java.util.Arrays.copyOf(header, i));
-                }
-                if (i < Integer.BYTES) {
-                    header[i] = in.readByte();
-                    midFrameSince = System.nanoTime();
-                }
+            if (!readMagic()) {
+                return null;
             }
+            midFrameSince = System.nanoTime();
             in.readFully(header, Integer.BYTES, Frames.HEADER_SIZE - Integer.BYTES);
             midFrameSince = System.nanoTime();
             return readAfterHeader();
         } finally {
             midFrameSince = 0;
+        }
+    }
+
+    /**
+     * Reads until {@code header[0..4)} holds the magic, {@code header[0]} being read already. The common case costs
+     * four compares; bytes that cannot begin a frame fail a strict reader at once, and a tolerant one hands them to
+     * its noise consumer (before it blocks for more, so a stray byte is reported when it arrives) and goes on.
+     *
+     * @return false when the stream ended first
+     */
+    private boolean readMagic() throws IOException {
+        for (int i = 0; i < Integer.BYTES; i++) {
+            if (i > 0) {
+                int b = in.read();
+                if (b < 0) {
+                    reportNoise(java.util.Arrays.copyOf(header, i));
+                    return false;
+                }
+                header[i] = (byte) b;
+            }
+            if (header[i] != magicByte(i)) {
+                if (noise == null) {
+                    throw corrupted("bad magic (expected 0x" + Integer.toHexString(magic) + " for " + direction
+                            + ")", java.util.Arrays.copyOf(header, i + 1));
+                }
+                return scanForMagic(java.util.Arrays.copyOf(header, i + 1));
+            }
+        }
+        return true;
+    }
+
+    /** The tolerant reader's slow path: skips bytes until the magic, reporting what it skipped. */
+    private boolean scanForMagic(byte[] readSoFar) throws IOException {
+        ByteArrayOutputStream skipped = new ByteArrayOutputStream();
+        int window = 0;
+        for (byte b : readSoFar) {
+            window = (window << 8) | (b & 0xFF);
+            skipped.write(b);
+        }
+        int reported = 0;
+        while (skipped.size() < Integer.BYTES || window != magic) {
+            if (in.available() == 0) { // before blocking: show what cannot be the start of a frame
+                byte[] sofar = skipped.toByteArray();
+                int safe = sofar.length - magicPrefixAtEnd(sofar);
+                if (safe > reported) {
+                    reportNoise(java.util.Arrays.copyOfRange(sofar, reported, safe));
+                    reported = safe;
+                }
+            }
+            int b = in.read();
+            if (b < 0) {
+                reportNoise(java.util.Arrays.copyOfRange(skipped.toByteArray(), reported, skipped.size()));
+                return false;
+            }
+            window = (window << 8) | b;
+            skipped.write(b);
+        }
+        byte[] all = skipped.toByteArray();
+        reportNoise(java.util.Arrays.copyOfRange(all, reported, all.length - Integer.BYTES));
+        ByteBuffer.wrap(header).putInt(magic);
+        return true;
+    }
+
+    /** How many of the last bytes (at most 3) could be the first bytes of the magic. */
+    private int magicPrefixAtEnd(byte[] bytes) {
+        for (int k = Math.min(Integer.BYTES - 1, bytes.length); k > 0; k--) {
+            boolean prefix = true;
+            for (int i = 0; i < k && prefix; i++) {
+                prefix = bytes[bytes.length - k + i] == magicByte(i);
+            }
+            if (prefix) {
+                return k;
+            }
+        }
+        return 0;
+    }
+
+    private byte magicByte(int index) {
+        return (byte) (magic >>> (8 * (Integer.BYTES - 1 - index)));
+    }
+
+    private void reportNoise(byte[] bytes) {
+        if (bytes.length > 0 && noise != null) {
+            noise.accept(bytes);
         }
     }
 
@@ -243,7 +339,7 @@ public final class FrameReader {
     }
 
     /** Sixteen bytes a line: offset, hex, and the printable ASCII beside it, as {@code hexdump -C} shows them. */
-    static String hexDump(byte[] bytes) {
+    public static String hexDump(byte[] bytes) {
         StringBuilder dump = new StringBuilder();
         BaseEncoding hex = BaseEncoding.base16().lowerCase().withSeparator(" ", 2);
         for (int offset = 0; offset < bytes.length; offset += 16) {

@@ -67,7 +67,14 @@ public enum FrameType {
      * worker's codec (or its frame reader), because such a JVM is not safe to run more tasks; tasks and
      * {@link #CANCEL}s that still arrive are ignored.
      */
-    RETIRING(0x48, Direction.TO_PARENT);
+    RETIRING(0x48, Direction.TO_PARENT),
+    /**
+     * The worker starts the task with this id now: id = the task id, no payload. Written, and flushed, before the
+     * task runs (in the same write as the previous task's answer when the next task was already waiting), so the
+     * parent knows exactly which task a worker was running when it died, and since when (for timeouts): a task with
+     * no STARTED frame never ran and goes back to the queue.
+     */
+    STARTED(0x49, Direction.TO_PARENT);
 
     /** Which pipe a frame travels on; each has its own magic so a frame read from the wrong side is caught. */
     public enum Direction {

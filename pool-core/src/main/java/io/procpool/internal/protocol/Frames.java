@@ -7,7 +7,7 @@ package io.procpool.internal.protocol;
  */
 public final class Frames {
     /** Bumped whenever the layout or a payload changes; parent and worker must agree (checked at hello). */
-    public static final int PROTOCOL_VERSION = 2; // 2: RETIRING frame, field kinds in failures
+    public static final int PROTOCOL_VERSION = 3; // 2: RETIRING frame, field kinds in failures; 3: STARTED frame
     /** Header bytes before the payload: magic, type, id, length. */
     public static final int HEADER_SIZE = 17;
     /** Trailer bytes after the payload: the CRC32C. */

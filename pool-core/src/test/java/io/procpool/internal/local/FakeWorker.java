@@ -302,8 +302,9 @@ final class FakeWorker {
             send(Frame.of(FrameType.CANCELLED, task.id()));
             return;
         }
-        started.add(task.id());
         runningTaskId = task.id();
+        send(Frame.of(FrameType.STARTED, task.id())); // as the real worker does, before the task runs
+        started.add(task.id()); // the parent has been told: from here on the task counts as run
         if (faults.dieAfter() >= 0 && answers >= faults.dieAfter()) {
             die(faults.exitFrame());
             throw new InterruptedException("died running " + task);

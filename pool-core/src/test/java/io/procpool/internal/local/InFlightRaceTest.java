@@ -39,8 +39,8 @@ class InFlightRaceTest {
                 endings.merge(pool.verify(running, HOLD + round), 1, Integer::sum);
                 String behindEnded = pool.verify(behind, "behind-" + round);
                 if (!behindEnded.equals("answered")) {
-                    // the pool takes the oldest task a dead worker held for the one it ran: right unless it died
-                    // between writing one answer and starting the next task
+                    // the behind task may have started (its STARTED frame) after the raced one was answered, and
+                    // then met the death or the zero timeout; verify() checked it started in the worker it names
                     boolean started = pool.timesStarted(behind.id()) > 0;
                     endings.merge("behind: " + behindEnded + (started ? "" : " before it started"), 1,
                             Integer::sum);
