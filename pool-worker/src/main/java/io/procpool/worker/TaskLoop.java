@@ -232,11 +232,11 @@ final class TaskLoop {
     private void runTasks() throws IOException {
         Frame answered = null; // the last answer, written but not yet flushed when the next task waits already
         while (true) {
-            Frame task = answered == null ? nextTask() : nextTaskIfWaiting();
+            Frame task = nextTask(answered == null);
             if (answered != null && task == null) {
                 frames.flush(); // nothing waits: the answer goes out alone, before this worker idles
                 answered = null;
-                task = nextTask();
+                task = nextTask(true);
             }
             if (task == null) {
                 if (isRetiring()) {
@@ -271,25 +271,12 @@ final class TaskLoop {
         }
     }
 
-    /** The next task if one waits already, marked running; {@code null} when none does or the worker stops. */
-    private Frame nextTaskIfWaiting() {
-        lock.lock();
-        try {
-            if (retiring) {
-                return null;
-            }
-            Frame task = queued.poll();
-            if (task != null) {
-                runningTaskId = task.id();
-            }
-            return task;
-        } finally {
-            lock.unlock();
-        }
-    }
 
-    /** The next task to run, marked running; {@code null} when the worker stops (shutdown, or retiring). */
-    private Frame nextTask() {
+    /**
+     * The next task to run, marked running; {@code null} when the worker stops (shutdown, or retiring) or, unless
+     * {@code wait}, when none waits now.
+     */
+    private Frame nextTask(boolean wait) {
         lock.lock();
         try {
             while (true) {
@@ -301,7 +288,7 @@ final class TaskLoop {
                     runningTaskId = task.id();
                     return task;
                 }
-                if (shutdown) {
+                if (shutdown || !wait) {
                     return null;
                 }
                 changed.awaitUninterruptibly(); // a frame, SHUTDOWN or retirement signals; stdin's end exits the JVM

@@ -70,7 +70,7 @@ final class LazyMap<R> implements Iterator<R> {
         this.input = input;
         this.fixedChunkSize = chunkSize;
         this.ordered = ordered;
-        this.function = sink.register(fn); // encodes now: a bad function fails in the caller
+        this.function = FunctionRef.of(fn); // encodes now: a bad function fails in the caller
         this.loader = PoolCalls.loaderOf(fn);
         this.progress = progress;
         this.cleanable = CLEANER.register(this, new Release(sink, function, submitted, progress));

@@ -74,7 +74,7 @@ public final class PoolCalls {
     @SuppressWarnings("unchecked")
     private <R> CompletableFuture<R> submitCall(byte[] payload, Object task, Object arg) {
         String arguments = arg != null && sink.insights().recordsArguments() ? InsightsRecorder.summarize(arg) : null;
-        Task pending = new Task(sink.nextTaskId(), FrameType.CALL, payload, null, 1, loaderOf(task),
+        Task pending = new Task(Task.nextId(), FrameType.CALL, payload, null, 1, loaderOf(task),
                 sink.callbacks(), FunctionNames.of(task), arguments);
         sink.submit(pending);
         return (CompletableFuture<R>) (CompletableFuture<?>) pending.future();
@@ -128,7 +128,7 @@ public final class PoolCalls {
                                                         ProgressTracker progress) {
         checkChunkSize(chunkSize);
         int size = chunkSize > 0 ? chunkSize : AutoChunk.forList(items, sink.parallelism());
-        FunctionRef function = sink.register(fn);
+        FunctionRef function = FunctionRef.of(fn);
         ClassLoader loader = loaderOf(fn);
         int chunkCount = (items.size() + size - 1) / size;
         MapRun<R> run = new MapRun<>(chunkCount, items.size(), sink.callbacks(), () -> {
@@ -174,7 +174,7 @@ public final class PoolCalls {
             throw e;
         }
         String arguments = sink.insights().recordsArguments() ? InsightsRecorder.summarize(items) : null;
-        return new Task(sink.nextTaskId(), FrameType.CHUNK, payload, function, items.length, loader,
+        return new Task(Task.nextId(), FrameType.CHUNK, payload, function, items.length, loader,
                 sink.callbacks(), function.name(), arguments);
     }
 

@@ -27,14 +27,10 @@ public interface TaskSink {
     /** Where the futures of this sink's tasks are settled when user callbacks are chained onto them. */
     Executor callbacks();
 
-    /** Encodes a function once for the chunks of one call. */
-    FunctionRef register(Object function);
 
     /** The call that registered {@code function} is over; workers may drop it. */
     void release(FunctionRef function);
 
-    /** A new task id, unique in this JVM. */
-    long nextTaskId();
 
     /** How many tasks run at once at most (workers), for chunk sizes and read-ahead windows. */
     int parallelism();

@@ -6,10 +6,8 @@ import io.procpool.internal.calls.PoolThreads;
 import io.procpool.internal.calls.TaskSink;
 import io.procpool.PoolInsights;
 import io.procpool.Progress;
-import io.procpool.internal.codec.Codec;
-import io.procpool.internal.insights.FunctionNames;
 import io.procpool.internal.insights.InsightsRecorder;
-import io.procpool.internal.insights.TaskReports;
+import io.procpool.internal.task.TaskReports;
 import io.procpool.internal.process.ChildProcess;
 import io.procpool.internal.task.FunctionRef;
 import io.procpool.internal.task.Outcome;
@@ -20,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +47,6 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
     private final ScheduledExecutorService timer;
     private final ExecutorService callbacks;
     private final InsightsRecorder insights;
-    private final AtomicLong taskIds = new AtomicLong();
-    private final AtomicLong functionIds = new AtomicLong();
     private final Object stateLock = new Object();
     private State state = State.STARTING; // guarded by stateLock
     private long outstanding;             // guarded by stateLock: accepted tasks not yet ended
@@ -105,11 +100,6 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
     // ---------------------------------------------------------------------------------------------- TaskSink
 
     @Override
-    public long nextTaskId() {
-        return taskIds.incrementAndGet();
-    }
-
-    @Override
     public int parallelism() {
         return config.workers();
     }
@@ -128,12 +118,6 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
     public PoolInsights snapshot(List<Progress> calls) {
         InFlight.Live live = inFlight.live(insights.now());
         return insights.snapshot(live.queued(), live.inFlight(), live.workers(), calls);
-    }
-
-    @Override
-    public FunctionRef register(Object function) {
-        return new FunctionRef(functionIds.incrementAndGet(), Codec.encode(function, "function"),
-                FunctionNames.of(function));
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -21,6 +22,8 @@ import java.util.function.Consumer;
  * <p>Thread-safety: thread-safe. The descriptive fields are immutable; the outcome is set once by compare-and-set.
  */
 public final class Task {
+    private static final AtomicLong IDS = new AtomicLong();
+
     private final long id;
     private final FrameType type;
     private final byte[] payload;
@@ -63,6 +66,11 @@ public final class Task {
         this.callbacks = callbacks;
         this.function = function;
         this.arguments = arguments;
+    }
+
+    /** A new task id, unique in this JVM (workers and cluster members key their answers by it). */
+    public static long nextId() {
+        return IDS.incrementAndGet();
     }
 
     /**

@@ -69,7 +69,7 @@ final class FakePool implements Supervisor.Launcher, AutoCloseable {
 
     /** Submits a CALL whose answer is {@code value}. */
     Task submit(String value) {
-        Task task = new Task(sink.nextTaskId(), FrameType.CALL, Codec.encode(value, "task"), null, 1,
+        Task task = new Task(Task.nextId(), FrameType.CALL, Codec.encode(value, "task"), null, 1,
                 FakePool.class.getClassLoader(), sink.callbacks(), "FakePool.submit", null);
         sink.submit(task);
         return task;

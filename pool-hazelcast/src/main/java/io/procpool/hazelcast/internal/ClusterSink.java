@@ -16,14 +16,12 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
 import io.procpool.PoolException;
 import io.procpool.WorkerInfo;
 import io.procpool.hazelcast.MemberLostException;
-import io.procpool.internal.codec.Codec;
 import io.procpool.PoolInsights;
 import io.procpool.Progress;
 import io.procpool.internal.calls.TaskSink;
-import io.procpool.internal.insights.FunctionNames;
 import io.procpool.internal.insights.InsightsRecorder;
 import io.procpool.internal.insights.LiveWorker;
-import io.procpool.internal.insights.TaskReports;
+import io.procpool.internal.task.TaskReports;
 import io.procpool.internal.task.Answers;
 import io.procpool.internal.task.FunctionRef;
 import io.procpool.internal.task.Outcome;
@@ -43,7 +41,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -117,8 +114,6 @@ public final class ClusterSink implements TaskSink {
     private final Launcher launcher;
     private final int threadsPerMember;
     private final String poolId = UUID.randomUUID().toString();
-    private final AtomicLong taskIds = new AtomicLong();
-    private final AtomicLong functionIds = new AtomicLong();
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final ExecutorService completer;
     private final InsightsRecorder insights;
@@ -147,21 +142,10 @@ public final class ClusterSink implements TaskSink {
         });
     }
 
-    @Override
-    public long nextTaskId() {
-        return taskIds.incrementAndGet();
-    }
-
     /** The cluster's data members times the tasks each runs at once; read anew for every call. */
     @Override
     public int parallelism() {
         return Math.max(1, instance.getCluster().getMembers().size()) * threadsPerMember;
-    }
-
-    @Override
-    public FunctionRef register(Object function) {
-        return new FunctionRef(functionIds.incrementAndGet(), Codec.encode(function, "function"),
-                FunctionNames.of(function));
     }
 
     /** Nothing to send: every chunk carries its function, and members keep functions in a bounded cache. */

@@ -1,8 +1,7 @@
-package io.procpool.internal.insights;
+package io.procpool.internal.task;
 
 import io.procpool.TaskInsights;
-import io.procpool.internal.task.Outcome;
-import io.procpool.internal.task.Task;
+import io.procpool.internal.insights.InsightsRecorder;
 import java.time.Duration;
 import java.time.Instant;
 
