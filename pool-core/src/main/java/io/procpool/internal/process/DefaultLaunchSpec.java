@@ -43,7 +43,7 @@ public final class DefaultLaunchSpec {
      * {@code --sun-misc-unsafe-memory-access=allow}, so that Kryo's {@code sun.misc.Unsafe} calls in the child print
      * no JEP 498 warning on the user's stderr (they are procpool's business, not the user's).
      */
-    static List<String> jdkOptions(Path javaHome) {
+    public static List<String> jdkOptions(Path javaHome) {
         OptionalInt feature = featureVersion(javaHome);
         if (feature.isPresent() && feature.getAsInt() >= UNSAFE_FLAG_SINCE) {
             return List.of("--sun-misc-unsafe-memory-access=allow");
