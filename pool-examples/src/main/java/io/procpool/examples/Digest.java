@@ -28,10 +28,13 @@ import java.util.stream.Stream;
  * {@link ProcessPool} with one worker per core, with a progress bar on stderr. It prints both times, MB/s, the
  * speedup, whether the two runs agree, and the five largest files.
  *
- * <p>The work units are even: every file is cut into pieces of {@value #PIECE_MIB} MiB (the last one shorter), and a
- * worker reads its piece itself, by path and offset, and returns the piece's SHA-256; only 32 bytes per piece travel
- * back. One big file (a JDK's {@code lib/modules} is half of its tree) thus spreads over all the workers. The parent
- * combines the pieces of a file into the file's digest, a one-level hash list:
+ * <p>The work units are even: every file is cut into pieces of {@value #PIECE_MIB} MiB (the last one shorter), and the
+ * pieces are packed into batches of at most {@value #PIECE_MIB} MiB (a full piece alone, smaller ones together), so
+ * that every batch costs about the same and any run of consecutive batches (a chunk of the pool's) holds about as
+ * much work as any other. A worker reads the pieces of its batch itself, by path and offset, and returns each piece's
+ * SHA-256; only 32 bytes per piece travel back. One big file (a JDK's {@code lib/modules} is half of its tree) thus
+ * spreads over all the workers. The parent combines the pieces of a file into the file's digest, a one-level hash
+ * list:
  * <ul>
  *   <li>a file of at most one piece (up to {@value #PIECE_MIB} MiB): the SHA-256 of its bytes, what
  *       {@code sha256sum} prints;</li>
@@ -39,12 +42,12 @@ import java.util.stream.Stream;
  * </ul>
  * The serial run computes the same pieces and the same combination, so both runs must print the same digests.
  *
- * <p>The pieces go to the pool largest first through {@code imapUnordered}, so the short ones fill the end. The serial
- * run goes first and warms the page cache, so both runs read from memory; before either is timed, the parent and
+ * <p>The batches go to the pool fullest first through {@code imapUnordered}, so the short ones fill the end. The
+ * serial run goes first and warms the page cache, so both runs read from memory; before either is timed, the parent and
  * every worker (as the pool's initializer) hash a sample of the tree, and the parent sends the sample through the
  * pool once, so that neither side is timed cold.
  *
- * <p>Threading: the main thread drives; the pieces are hashed in the pool's workers, the bar runs on the pool's
+ * <p>Threading: the main thread drives; the batches are hashed in the pool's workers, the bar runs on the pool's
  * progress thread.
  */
 public final class Digest {
@@ -81,7 +84,23 @@ public final class Digest {
     record PieceDigest(int file, int index, byte[] sha256) {
     }
 
-    /** Runs in a worker (and serially in the parent): reads the piece and returns its SHA-256. */
+    /** Pieces hashed together in one task, {@value #PIECE_MIB} MiB at most. */
+    record Batch(List<Piece> pieces) {
+        long bytes() {
+            return pieces.stream().mapToLong(Piece::length).sum();
+        }
+    }
+
+    /** Runs in a worker (and serially in the parent): the digests of the batch's pieces. */
+    static List<PieceDigest> hash(Batch batch) throws IOException {
+        List<PieceDigest> digests = new ArrayList<>(batch.pieces().size());
+        for (Piece piece : batch.pieces()) {
+            digests.add(hash(piece));
+        }
+        return digests;
+    }
+
+    /** Reads the piece and returns its SHA-256. */
     static PieceDigest hash(Piece piece) throws IOException {
         MessageDigest sha256 = sha256();
         byte[] buffer = BUFFER.get();
@@ -126,18 +145,43 @@ public final class Digest {
         return pieces;
     }
 
+    /**
+     * Packs the pieces (largest first) into batches of at most {@value #PIECE_MIB} MiB, each into the first batch it
+     * fits in, and returns the batches fullest first.
+     */
+    static List<Batch> batches(List<Piece> largestFirst) {
+        List<List<Piece>> open = new ArrayList<>();
+        List<Long> room = new ArrayList<>();
+        for (Piece piece : largestFirst) {
+            int fits = 0;
+            while (fits < open.size() && room.get(fits) < piece.length()) {
+                fits++;
+            }
+            if (fits == open.size()) {
+                open.add(new ArrayList<>());
+                room.add((long) PIECE);
+            }
+            open.get(fits).add(piece);
+            room.set(fits, room.get(fits) - piece.length());
+        }
+        return open.stream().map(Batch::new).sorted(Comparator.comparingLong(Batch::bytes).reversed())
+                .collect(Collectors.toList());
+    }
+
     private static int pieceCount(long size) {
         return Math.max(1, (int) ((size + PIECE - 1) / PIECE)); // an empty file is one empty piece
     }
 
     /** Puts the pieces' digests together into the files' digests, in the order of {@code files}. */
-    static List<FileDigest> fileDigests(List<String> files, long[] sizes, Iterable<PieceDigest> digests) {
+    static List<FileDigest> fileDigests(List<String> files, long[] sizes, Iterable<List<PieceDigest>> batches) {
         byte[][][] byFile = new byte[files.size()][][];
         for (int file = 0; file < files.size(); file++) {
             byFile[file] = new byte[pieceCount(sizes[file])][];
         }
-        for (PieceDigest digest : digests) {
-            byFile[digest.file()][digest.index()] = digest.sha256();
+        for (List<PieceDigest> batch : batches) {
+            for (PieceDigest digest : batch) {
+                byFile[digest.file()][digest.index()] = digest.sha256();
+            }
         }
         List<FileDigest> result = new ArrayList<>(files.size());
         for (int file = 0; file < files.size(); file++) {
@@ -151,18 +195,19 @@ public final class Digest {
      * JIT has compiled the read and digest loops before anything is timed: in this JVM before the serial pass and in
      * every worker as the pool's initializer.
      */
-    static void warmUp(List<Piece> sample) {
+    static void warmUp(List<Batch> sample) {
         sample.forEach(Digest::hashUnchecked);
     }
 
-    private static List<Piece> warmUpSample(List<Piece> largestFirst) {
-        List<Piece> sample = new ArrayList<>();
+    /** The batches of the smallest files: batches of small files are packed last, so they come last. */
+    private static List<Batch> warmUpSample(List<Piece> largestFirst) {
+        List<Piece> smallest = new ArrayList<>();
         long bytes = 0;
         for (int i = largestFirst.size() - 1; i >= 0 && bytes < WARM_UP_MB * (long) MB; i--) {
-            sample.add(largestFirst.get(i));
+            smallest.add(0, largestFirst.get(i));
             bytes += largestFirst.get(i).length();
         }
-        return sample;
+        return batches(smallest);
     }
 
     /**
@@ -178,16 +223,17 @@ public final class Digest {
         long[] sizes = files.stream().mapToLong(file -> sizeOf(Paths.get(file))).toArray();
         long bytes = Arrays.stream(sizes).sum();
         List<Piece> pieces = pieces(files, sizes);
+        List<Batch> batches = batches(pieces);
         int workers = Runtime.getRuntime().availableProcessors();
-        System.out.printf(Locale.ROOT, "SHA-256 of %,d files (%,.1f MB) under %s in %,d pieces of up to %d MiB, "
-                + "serially and on a pool of %d workers%n", files.size(), bytes / MB, root, pieces.size(), PIECE_MIB,
-                workers);
+        System.out.printf(Locale.ROOT, "SHA-256 of %,d files (%,.1f MB) under %s in %,d pieces and %,d batches of up "
+                + "to %d MiB, serially and on a pool of %d workers%n", files.size(), bytes / MB, root, pieces.size(),
+                batches.size(), PIECE_MIB, workers);
 
-        List<Piece> sample = warmUpSample(pieces);
+        List<Batch> sample = warmUpSample(pieces);
         warmUp(sample);
         Stopwatch serial = Stopwatch.createStarted();
         List<FileDigest> serialDigests = fileDigests(files, sizes,
-                pieces.stream().map(Digest::hashUnchecked).collect(Collectors.toList()));
+                batches.stream().map(Digest::hashUnchecked).collect(Collectors.toList()));
         serial.stop();
         System.out.printf(Locale.ROOT, "serial:   %,7d ms  %,8.1f MB/s%n", serial.elapsed(TimeUnit.MILLISECONDS),
                 bytes / MB / seconds(serial));
@@ -196,10 +242,11 @@ public final class Digest {
         try (ProcessPool pool = ProcessPool.builder().workers(workers).initializer(() -> warmUp(sample)).build()) {
             pool.map(Digest::hash, sample); // the parent's side of imap, encoding and decoding, warmed up too
             startup.stop();
-            ConsoleProgress bar = ConsoleProgress.onStderr("pieces");
+            ConsoleProgress bar = ConsoleProgress.onStderr("batches");
             Stopwatch parallel = Stopwatch.createStarted();
             List<FileDigest> poolDigests;
-            try (Stream<PieceDigest> results = pool.imapUnordered(Digest::hash, pieces.stream(), bar, bar.cadence())) {
+            try (Stream<List<PieceDigest>> results = pool.imapUnordered(Digest::hash, batches.stream(), bar,
+                    bar.cadence())) {
                 poolDigests = fileDigests(files, sizes, results::iterator);
             }
             parallel.stop();
@@ -244,9 +291,9 @@ public final class Digest {
         }
     }
 
-    private static PieceDigest hashUnchecked(Piece piece) {
+    private static List<PieceDigest> hashUnchecked(Batch batch) {
         try {
-            return hash(piece);
+            return hash(batch);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -78,12 +78,12 @@ class ExamplesTest {
         JavaRun run = runOk();
         List<String> lines = run.stdout();
         String javaHome = Paths.get(System.getProperty("java.home")).toAbsolutePath().toString();
-        Matcher header = Pattern.compile("SHA-256 of ([0-9,]+) files \\([0-9,.]+ MB\\) under (.+) in ([0-9,]+) pieces "
-                + "of up to 8 MiB, serially and on a pool of \\d+ workers").matcher(lines.get(0));
+        Matcher header = Pattern.compile("SHA-256 of ([0-9,]+) files \\([0-9,.]+ MB\\) under (.+) in [0-9,]+ pieces "
+                + "and ([0-9,]+) batches of up to 8 MiB, serially and on a pool of \\d+ workers").matcher(lines.get(0));
         assertTrue(header.matches(), lines::toString);
         assertEquals(javaHome, header.group(2));
         String files = header.group(1);
-        String pieces = header.group(3);
+        String batches = header.group(3);
         assertTrue(lines.get(1).matches("serial: +[0-9,]+ ms +[0-9,.]+ MB/s"), lines::toString);
         assertTrue(lines.get(2).matches("pool: +[0-9,]+ ms +[0-9,.]+ MB/s {2}\\(starting and warming up the \\d+ "
                 + "workers took [0-9,]+ ms more\\)"), lines::toString);
@@ -92,14 +92,15 @@ class ExamplesTest {
         assertEquals("largest files:", lines.get(5));
         assertEquals(11, lines.size(), lines::toString);
         assertTrue(lines.get(6).endsWith("  lib" + File.separator + "modules"), lines::toString); // the JDK's largest
-        List<String> bars = run.stderr().stream().filter(line -> line.contains(" pieces/s")).toList();
-        assertTrue(bars.get(bars.size() - 1).matches("\\[#{20}] 100%  " + pieces + "/" + pieces
-                + " pieces  [0-9,]+ pieces/s  done in \\d+:\\d\\d"), run::toString);
+        List<String> bars = run.stderr().stream().filter(line -> line.contains(" batches/s")).toList();
+        assertTrue(bars.get(bars.size() - 1).matches("\\[#{20}] 100%  " + batches + "/" + batches
+                + " batches  [0-9,]+ batches/s  done in \\d+:\\d\\d"), run::toString);
     }
 
     /**
      * Files of up to 8 MiB get their plain SHA-256; a bigger one (here 17 MiB, three pieces: 8 + 8 + 1) the SHA-256
-     * of its pieces' SHA-256 digests, computed here independently of the demo's code.
+     * of its pieces' SHA-256 digests, computed here independently of the demo's code. The two full pieces are a batch
+     * each; the last piece and the five small files share the third.
      */
     @Test
     void digestOfAGivenTreeListsTheLargestFilesWithTheirDigests() throws Exception {
@@ -116,7 +117,7 @@ class ExamplesTest {
         }
         List<String> lines = runOk("digest", tree.toString()).stdout();
         assertTrue(lines.get(0).startsWith("SHA-256 of 6 files (18.4 MB) under " + tree.toAbsolutePath()
-                + " in 8 pieces of up to 8 MiB"), lines::toString);
+                + " in 8 pieces and 3 batches of up to 8 MiB"), lines::toString);
         assertEquals("digests:  6 of 6 agree", lines.get(4));
         List<String> expected = new ArrayList<>();
         for (int i = names.size() - 1; i >= 1; i--) {
