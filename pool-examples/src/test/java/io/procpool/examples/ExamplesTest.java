@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
@@ -79,11 +78,12 @@ class ExamplesTest {
         JavaRun run = runOk();
         List<String> lines = run.stdout();
         String javaHome = Paths.get(System.getProperty("java.home")).toAbsolutePath().toString();
-        Matcher header = Pattern.compile("SHA-256 of ([0-9,]+) files \\([0-9,.]+ MB\\) under (.+), serially and on a "
-                + "pool of \\d+ workers").matcher(lines.get(0));
+        Matcher header = Pattern.compile("SHA-256 of ([0-9,]+) files \\([0-9,.]+ MB\\) under (.+) in [0-9,]+ pieces "
+                + "and ([0-9,]+) batches of up to 8 MiB, serially and on a pool of \\d+ workers").matcher(lines.get(0));
         assertTrue(header.matches(), lines::toString);
         assertEquals(javaHome, header.group(2));
         String files = header.group(1);
+        String batches = header.group(3);
         assertTrue(lines.get(1).matches("serial: +[0-9,]+ ms +[0-9,.]+ MB/s"), lines::toString);
         assertTrue(lines.get(2).matches("pool: +[0-9,]+ ms +[0-9,.]+ MB/s {2}\\(starting and warming up the \\d+ "
                 + "workers took [0-9,]+ ms more\\)"), lines::toString);
@@ -92,32 +92,57 @@ class ExamplesTest {
         assertEquals("largest files:", lines.get(5));
         assertEquals(11, lines.size(), lines::toString);
         assertTrue(lines.get(6).endsWith("  lib" + File.separator + "modules"), lines::toString); // the JDK's largest
-        List<String> bars = run.stderr().stream().filter(line -> line.contains(" files/s")).toList();
-        assertTrue(bars.get(bars.size() - 1).matches("\\[#{20}] 100%  " + files + "/" + files
-                + " files  [0-9,]+ files/s  done in \\d+:\\d\\d"), run::toString);
+        List<String> bars = run.stderr().stream().filter(line -> line.contains(" batches/s")).toList();
+        assertTrue(bars.get(bars.size() - 1).matches("\\[#{20}] 100%  " + batches + "/" + batches
+                + " batches  [0-9,]+ batches/s  done in \\d+:\\d\\d"), run::toString);
     }
 
+    /**
+     * Files of up to 8 MiB get their plain SHA-256; a bigger one (here 17 MiB, three pieces: 8 + 8 + 1) the SHA-256
+     * of its pieces' SHA-256 digests, computed here independently of the demo's code. The two full pieces are a batch
+     * each; the last piece and the five small files share the third.
+     */
     @Test
     void digestOfAGivenTreeListsTheLargestFilesWithTheirDigests() throws Exception {
         Path tree = Files.createDirectories(directory.resolve("tree"));
         Files.createDirectories(tree.resolve("sub"));
-        List<String> names = List.of("a.bin", "sub/b.bin", "c.bin", "sub/d.bin", "e.bin", "f.bin");
+        List<String> names = List.of("a.bin", "sub/b.bin", "c.bin", "sub/d.bin", "e.bin", "big.bin");
+        int mib = 1 << 20;
         for (int i = 0; i < names.size(); i++) {
-            byte[] content = new byte[(i + 1) * 100_000];
-            Arrays.fill(content, (byte) i);
+            byte[] content = new byte[i < names.size() - 1 ? (i + 1) * 100_000 : 17 * mib];
+            for (int b = 0; b < content.length; b++) {
+                content[b] = (byte) (b * 31 + i);
+            }
             Files.write(tree.resolve(names.get(i)), content);
         }
         List<String> lines = runOk("digest", tree.toString()).stdout();
-        assertTrue(lines.get(0).startsWith("SHA-256 of 6 files (2.0 MB) under " + tree.toAbsolutePath()), lines::toString);
+        assertTrue(lines.get(0).startsWith("SHA-256 of 6 files (18.4 MB) under " + tree.toAbsolutePath()
+                + " in 8 pieces and 3 batches of up to 8 MiB"), lines::toString);
         assertEquals("digests:  6 of 6 agree", lines.get(4));
         List<String> expected = new ArrayList<>();
         for (int i = names.size() - 1; i >= 1; i--) {
             byte[] content = Files.readAllBytes(tree.resolve(names.get(i)));
-            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+            String sha = HexFormat.of().formatHex(pieceListDigest(content, 8 * mib));
             expected.add(String.format(Locale.ROOT, "  %,10.1f MB  %s  %s", content.length / (1024.0 * 1024.0),
                     sha.substring(0, 16), Paths.get(names.get(i))));
         }
         assertEquals(expected, lines.subList(6, 11));
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+                Files.readAllBytes(tree.resolve("e.bin")))).substring(0, 16), lines.get(7).substring(17, 33));
+    }
+
+    /** The plain SHA-256 of a content of one piece, else the SHA-256 of its pieces' SHA-256 digests. */
+    private static byte[] pieceListDigest(byte[] content, int piece) throws Exception {
+        if (content.length <= piece) {
+            return MessageDigest.getInstance("SHA-256").digest(content);
+        }
+        MessageDigest list = MessageDigest.getInstance("SHA-256");
+        for (int offset = 0; offset < content.length; offset += piece) {
+            MessageDigest one = MessageDigest.getInstance("SHA-256");
+            one.update(content, offset, Math.min(piece, content.length - offset));
+            list.update(one.digest());
+        }
+        return list.digest();
     }
 
     @Test

@@ -33,10 +33,14 @@ record JavaRun(int exitCode, List<String> stdout, List<String> stderr) {
      * @return what it printed and its exit code
      */
     static JavaRun java(Path directory, List<String> args) throws IOException, InterruptedException {
+        return java(Paths.get(System.getProperty("java.home")), directory, args);
+    }
+
+    /** As {@link #java(Path, List)}, with the {@code java} of the runtime in {@code javaHome}. */
+    static JavaRun java(Path javaHome, Path directory, List<String> args) throws IOException, InterruptedException {
         Path stdout = Files.createTempFile(directory, "stdout", ".txt");
         Path stderr = Files.createTempFile(directory, "stderr", ".txt");
-        List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(List.of(javaHome.resolve("bin").resolve("java").toString()));
         command.addAll(args);
         Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
                 .start();

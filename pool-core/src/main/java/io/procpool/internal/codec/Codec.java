@@ -33,6 +33,18 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * <p>Thread-safety: all methods are thread-safe; Kryo instances and their buffers come from a pool.
  */
 public final class Codec {
+    /*
+     * JEP 498: from JDK 24 on, Kryo's sun.misc.Unsafe calls print warnings on stderr unless the JVM was started with
+     * --sun-misc-unsafe-memory-access=allow (procpool starts its workers so). Elsewhere Kryo is told to use
+     * reflection instead, through the property it reads when its Util class loads; this block runs before Codec's
+     * fields touch Kryo. A user's own -Dkryo.unsafe wins.
+     */
+    static {
+        if (Runtime.version().feature() >= 24 && !"allow".equals(System.getProperty("sun.misc.unsafe.memory.access"))) {
+            System.getProperties().putIfAbsent("kryo.unsafe", "false");
+        }
+    }
+
     /** One shared instance: each new ClosureSerializer would retry (and log) its reflective set-up. */
     private static final ClosureSerializer CLOSURES = quietly(ClosureSerializer::new);
     private static final ThrowableSerializer THROWABLES = new ThrowableSerializer();

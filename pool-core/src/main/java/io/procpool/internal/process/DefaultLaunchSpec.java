@@ -2,16 +2,21 @@ package io.procpool.internal.process;
 
 import io.procpool.PoolException;
 import java.io.File;
+import java.io.IOException;
 import java.lang.module.ModuleFinder;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * How a child JVM starts when nobody said otherwise: this JVM's {@code java.home}, this JVM's class path and module
@@ -19,12 +24,47 @@ import java.util.Set;
  * adds, since the system class path then holds only the launcher), and no extra options. Children always run on a
  * class path: it needs no {@code opens} for Kryo and no module of the application has to require pool-worker.
  *
+ * <p>It also knows the options a child gets for its JDK's version ({@link #jdkOptions}), whoever chose its javaHome.
+ *
  * <p>Thread-safety: stateless; every method is thread-safe.
  */
 public final class DefaultLaunchSpec {
     private static final String MODULE_PATH = "jdk.module.path";
     private static final String WORKER_MODULE = "io.procpool.worker";
+    /** JEP 471's flag, known from JDK 23 on; an older JVM refuses to start with it. */
+    private static final int UNSAFE_FLAG_SINCE = 23;
+    private static final Pattern RELEASE_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
+
     private DefaultLaunchSpec() {
+    }
+
+    /**
+     * The options a child JVM in {@code javaHome} gets for its version: from JDK 23 on,
+     * {@code --sun-misc-unsafe-memory-access=allow}, so that Kryo's {@code sun.misc.Unsafe} calls in the child print
+     * no JEP 498 warning on the user's stderr (they are procpool's business, not the user's).
+     */
+    public static List<String> jdkOptions(Path javaHome) {
+        OptionalInt feature = featureVersion(javaHome);
+        if (feature.isPresent() && feature.getAsInt() >= UNSAFE_FLAG_SINCE) {
+            return List.of("--sun-misc-unsafe-memory-access=allow");
+        }
+        return List.of();
+    }
+
+    /**
+     * The feature version (17, 25) of the Java runtime in {@code javaHome}: this JVM's own, or what the runtime's
+     * {@code release} file says; empty when it cannot be told, and then a child gets no version-dependent option.
+     */
+    static OptionalInt featureVersion(Path javaHome) {
+        if (javaHome.normalize().equals(Paths.get(System.getProperty("java.home")).normalize())) {
+            return OptionalInt.of(Runtime.version().feature());
+        }
+        try {
+            Matcher version = RELEASE_VERSION.matcher(Files.readString(javaHome.resolve("release")));
+            return version.find() ? OptionalInt.of(Integer.parseInt(version.group(1))) : OptionalInt.empty();
+        } catch (IOException | RuntimeException e) {
+            return OptionalInt.empty();
+        }
     }
 
     /**
