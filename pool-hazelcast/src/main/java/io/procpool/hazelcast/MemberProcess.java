@@ -2,6 +2,7 @@ package io.procpool.hazelcast;
 
 import io.procpool.PoolException;
 import io.procpool.internal.process.ChildReaper;
+import io.procpool.internal.process.DefaultLaunchSpec;
 import io.procpool.internal.process.ExitStatus;
 import io.procpool.internal.process.StderrPump;
 import java.io.BufferedReader;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 
 import java.util.ArrayList;
@@ -70,7 +72,9 @@ public final class MemberProcess implements AutoCloseable {
     public static MemberProcess start(String cluster, List<String> join, List<String> classPath,
                                       List<String> jvmOptions) {
         List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        Path javaHome = Paths.get(System.getProperty("java.home"));
+        command.add(javaHome.resolve("bin").resolve("java").toString());
+        command.addAll(DefaultLaunchSpec.jdkOptions(javaHome)); // e.g. no JEP 498 warnings on JDK 25
         command.addAll(HAZELCAST_JDK_ACCESS);
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, classPath), Member.class.getName(),
