@@ -217,7 +217,9 @@ public final class Digest {
      * @throws IOException          the tree could not be walked or a file read
      * @throws InterruptedException interrupted while waiting for the progress bar's last line
      */
-    public static void main(String[] args) throws IOException, InterruptedException {
+    public static void main(String[] arguments) throws IOException, InterruptedException {
+        boolean dashboard = DashboardOption.requested(arguments);
+        String[] args = DashboardOption.without(arguments);
         Path root = Paths.get(args.length > 0 ? args[0] : System.getProperty("java.home")).toAbsolutePath();
         List<String> files = regularFiles(root);
         long[] sizes = files.stream().mapToLong(file -> sizeOf(Paths.get(file))).toArray();
@@ -239,7 +241,8 @@ public final class Digest {
                 bytes / MB / seconds(serial));
 
         Stopwatch startup = Stopwatch.createStarted();
-        try (ProcessPool pool = ProcessPool.builder().workers(workers).initializer(() -> warmUp(sample)).build()) {
+        try (ProcessPool pool = ProcessPool.builder().workers(workers).initializer(() -> warmUp(sample)).build();
+             DashboardOption page = DashboardOption.open(pool, dashboard)) {
             pool.map(Digest::hash, sample); // the parent's side of imap, encoding and decoding, warmed up too
             startup.stop();
             ConsoleProgress bar = ConsoleProgress.onStderr("batches");

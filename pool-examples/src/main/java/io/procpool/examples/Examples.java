@@ -27,7 +27,7 @@ public final class Examples {
 
     private static final List<Example> EXAMPLES = List.of(
             new Example(MAIN_DEMO, "the main demo: SHA-256 of every file under a tree (default: java.home), "
-                    + "serially and on a ProcessPool, with a progress bar; [dir]", Digest::main),
+                    + "serially and on a ProcessPool, with a progress bar; [dir] [--dashboard]", Digest::main),
             new Example("wordcount", "word counts over the text files of a tree with imapUnordered and a merge; "
                     + "[dir]", WordCount::main),
             new Example("speedup", "primes counted serially and on a ProcessPool, and the speedup", Speedup::main),
