@@ -47,7 +47,8 @@ class PoolInsightsTest {
             assertEquals(20, insights.workers().stream().mapToLong(WorkerInsights::tasksCompleted).sum());
             for (WorkerInsights worker : insights.workers()) {
                 assertTrue(worker.startup().toMillis() > 0, worker.toString());
-                assertTrue(worker.busy().toMillis() >= 20 * worker.tasksCompleted(), worker.toString());
+                assertTrue(worker.busy().toMillis() >= 20 * worker.tasksCompleted(), () -> worker + " "
+                        + insights.recentTasks().stream().map(t -> t.worker() + ":" + t.runTime().toMillis()).toList());
                 assertTrue(worker.busyRatio() > 0 && worker.busyRatio() <= 1, worker.toString());
                 if (System.getProperty("os.name").startsWith("Linux")) {
                     assertTrue(worker.rssBytes() > 10L << 20, worker.toString());
@@ -75,9 +76,8 @@ class PoolInsightsTest {
                 for (int i = 0; i < 10; i++) {
                     iterator.next();
                 }
-                await().atMost(Duration.ofSeconds(30)).until(() -> pool.insights().workers().stream()
-                        .allMatch(w -> w.currentTask().isPresent()));
-                PoolInsights insights = pool.insights();
+                PoolInsights insights = await().atMost(Duration.ofSeconds(30)).until(pool::insights,
+                        snapshot -> snapshot.workers().stream().allMatch(w -> w.currentTask().isPresent()));
                 Progress call = insights.calls().get(0);
                 assertEquals(400, call.total().orElseThrow());
                 assertTrue(call.done() >= 10, call.toString());

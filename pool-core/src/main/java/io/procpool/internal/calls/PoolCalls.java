@@ -139,9 +139,12 @@ public final class PoolCalls {
             for (int start = 0; start < items.size(); start += size) {
                 Task chunk = chunk(function, items.subList(start, Math.min(start + size, items.size())),
                         start, loader);
+                sink.submit(chunk); // the workers start while the rest is still being encoded
+                // Watched after the pool's own listeners (its insights, its count of accepted work), so a caller
+                // woken by the map's result finds the last chunk counted everywhere; one that ended already is
+                // counted at once.
                 progress.watch(chunk);
                 run.add(chunk);
-                sink.submit(chunk); // the workers start while the rest is still being encoded
             }
         } catch (RuntimeException | Error e) { // an OutOfMemoryError while encoding must not orphan the chunks sent
             run.abandon();
