@@ -123,6 +123,20 @@ class BulkArraySerializerTest {
     }
 
     @Test
+    void aChunkRequestIsSmallerThanKryosRecordEncodingOfIt() {
+        Kryo generic = Codec.newKryo();
+        generic.register(Payloads.ChunkRequest.class, new com.esotericsoftware.kryo.serializers.RecordSerializer<>());
+        Payloads.ChunkRequest request = new Payloads.ChunkRequest(3, new Object[] {41});
+        Output output = new Output(1024, -1);
+        generic.writeClassAndObject(output, request);
+        byte[] ours = Codec.encode(request, "arguments");
+        assertTrue(ours.length < output.position(), "ours " + ours.length + ", record " + output.position());
+        Payloads.ChunkRequest back = (Payloads.ChunkRequest) Codec.decode(ours, LOADER, "arguments");
+        assertEquals(3, back.functionId());
+        assertArrayEquals(new Object[] {41}, back.items());
+    }
+
+    @Test
     void aBlockArrayReferencedTwiceArrivesAsOneArrayAndLaterReferencesStayAligned() {
         Object[] block = {1, 2, 3, 4, 5};
         List<Object> shared = new ArrayList<>(List.of("tail"));
