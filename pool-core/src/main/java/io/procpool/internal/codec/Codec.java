@@ -25,7 +25,8 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * classes, classes without a no-arg constructor, records, JDK collection views, and exceptions through their public
  * API; a map's items and results ({@code Object[]} of boxed numbers or strings) travel as blocks
  * ({@link BulkArraySerializer}), inside chunk requests that skip Kryo's reflective record path
- * ({@link ChunkRequestSerializer}). Encoding failures become {@link TaskSerializationException}s that name the class that would not serialize.
+ * ({@link ChunkRequestSerializer}). Encoding failures become {@link TaskSerializationException}s that name the
+ * class that would not serialize.
  *
  * <p>Unregistered mode can instantiate any class the stream names; that is acceptable only on the private pipes
  * between a parent and the child it started, never on a socket.
