@@ -66,8 +66,7 @@ final class BulkArraySerializer extends Serializer<Object[]> {
         kryo.reference(array); // the writer registered the array before its elements, as Kryo's own serializer does
         byte[] nulls = input.readByte() == 1 ? input.readBytes((n + 7) >>> 3) : null;
         switch (shape) {
-            case INTS -> readInts(input, array, nulls);
-            case LONGS -> readLongs(input, array, nulls);
+            case INTS, LONGS -> readVarInts(input, array, nulls, shape == INTS);
             case DOUBLES -> readDoubles(input, array, nulls);
             case STRINGS -> readStrings(input, array, nulls);
             default -> throw new IllegalStateException("unknown Object[] encoding " + shape
@@ -92,8 +91,7 @@ final class BulkArraySerializer extends Serializer<Object[]> {
         int n = array.length;
         byte[] nulls = new byte[(n + 7) >>> 3];
         byte[] block = switch (shape) {
-            case INTS -> ints(array, nulls);
-            case LONGS -> longs(array, nulls);
+            case INTS, LONGS -> varInts(array, nulls, shape == INTS);
             case DOUBLES -> doubles(array, nulls);
             default -> strings(array, nulls);
         };
@@ -114,49 +112,37 @@ final class BulkArraySerializer extends Serializer<Object[]> {
         return true;
     }
 
-    /** var-int byte count + zigzag var-ints, or null if an element is not an Integer. */
-    private static byte[] ints(Object[] array, byte[] nulls) {
-        byte[] bytes = new byte[array.length * 5];
+    /**
+     * Var-int byte count + one zigzag var-int per element (an int and the long of the same value encode alike), or
+     * null if an element is not an Integer ({@code ints}) or not a Long.
+     */
+    private static byte[] varInts(Object[] array, byte[] nulls, boolean ints) {
+        byte[] bytes = new byte[array.length * (ints ? 5 : 10)];
         int at = 0;
         for (int i = 0; i < array.length; i++) {
             Object element = array[i];
-            if (element instanceof Integer boxed) {
-                int v = boxed;
-                v = (v << 1) ^ (v >> 31);
-                while ((v & ~0x7F) != 0) {
-                    bytes[at++] = (byte) (v | 0x80);
-                    v >>>= 7;
-                }
-                bytes[at++] = (byte) v;
+            long v;
+            if (ints && element instanceof Integer boxed) {
+                v = boxed;
+            } else if (!ints && element instanceof Long boxed) {
+                v = boxed;
             } else if (element == null) {
                 nulls[i >>> 3] |= (byte) (1 << (i & 7));
+                continue;
             } else {
                 return null;
             }
-        }
-        return withByteCount(bytes, at);
-    }
-
-    private static byte[] longs(Object[] array, byte[] nulls) {
-        byte[] bytes = new byte[array.length * 10];
-        int at = 0;
-        for (int i = 0; i < array.length; i++) {
-            Object element = array[i];
-            if (element instanceof Long boxed) {
-                long v = boxed;
-                v = (v << 1) ^ (v >> 63);
-                while ((v & ~0x7FL) != 0) {
-                    bytes[at++] = (byte) (v | 0x80);
-                    v >>>= 7;
-                }
-                bytes[at++] = (byte) v;
-            } else if (element == null) {
-                nulls[i >>> 3] |= (byte) (1 << (i & 7));
-            } else {
-                return null;
+            v = (v << 1) ^ (v >> 63);
+            while ((v & ~0x7FL) != 0) {
+                bytes[at++] = (byte) (v | 0x80);
+                v >>>= 7;
             }
+            bytes[at++] = (byte) v;
         }
-        return withByteCount(bytes, at);
+        Output block = new Output(at + 5);
+        block.writeVarInt(at, true);
+        block.writeBytes(bytes, 0, at);
+        return block.toBytes();
     }
 
     /** Raw little-endian doubles (copied in bulk by the JDK), or null if an element is not a Double. */
@@ -223,37 +209,11 @@ final class BulkArraySerializer extends Serializer<Object[]> {
         return false;
     }
 
-    private static byte[] withByteCount(byte[] bytes, int count) {
-        Output block = new Output(count + 5);
-        block.writeVarInt(count, true);
-        block.writeBytes(bytes, 0, count);
-        return block.toBytes();
-    }
-
     private static boolean isNull(byte[] nulls, int i) {
         return nulls != null && (nulls[i >>> 3] & (1 << (i & 7))) != 0;
     }
 
-    private static void readInts(Input input, Object[] array, byte[] nulls) {
-        byte[] bytes = input.readBytes(input.readVarInt(true));
-        int at = 0;
-        for (int i = 0; i < array.length; i++) {
-            if (isNull(nulls, i)) {
-                continue;
-            }
-            int v = 0;
-            int shift = 0;
-            byte b;
-            do {
-                b = bytes[at++];
-                v |= (b & 0x7F) << shift;
-                shift += 7;
-            } while (b < 0);
-            array[i] = (v >>> 1) ^ -(v & 1);
-        }
-    }
-
-    private static void readLongs(Input input, Object[] array, byte[] nulls) {
+    private static void readVarInts(Input input, Object[] array, byte[] nulls, boolean ints) {
         byte[] bytes = input.readBytes(input.readVarInt(true));
         int at = 0;
         for (int i = 0; i < array.length; i++) {
@@ -268,7 +228,8 @@ final class BulkArraySerializer extends Serializer<Object[]> {
                 v |= (long) (b & 0x7F) << shift;
                 shift += 7;
             } while (b < 0);
-            array[i] = (v >>> 1) ^ -(v & 1);
+            v = (v >>> 1) ^ -(v & 1);
+            array[i] = ints ? (Object) (int) v : (Object) v;
         }
     }
 
