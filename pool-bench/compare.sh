@@ -68,7 +68,7 @@ def verdict(goal, jdk, ratio, value):
         return f"<={f}x", "yes" if ratio <= f else "NO"
     if kind == "min":
         return f">={f}x", "yes" if ratio >= f else "NO"
-    return f">={f:,.0f}", "yes" if value >= f else "NO"
+    return (f">={f:,.0f}" if f >= 100 else f">={f}"), "yes" if value >= f else "NO"
 
 def table(title, rows):
     print(f"\n{title}")
