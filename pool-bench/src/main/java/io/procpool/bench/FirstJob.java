@@ -2,11 +2,13 @@ package io.procpool.bench;
 
 import io.procpool.ProcessPool;
 import io.procpool.TaskFunction;
+import io.procpool.WorkerInfo;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,8 +27,8 @@ import java.util.stream.Stream;
  *
  * <p>{@link #measure} runs each job in {@link #RUNS} fresh JVMs (this JVM's java and options) and records the median;
  * {@link #main} is what such a JVM runs: {@code FirstJob JOB [WORKER_OPTION...]} prints one line
- * {@code first-job JOB ITEMS_PER_SECOND}. JOB is {@code cs_default} (map of 200,000 {@code x -> x + 1}, automatic
- * chunks), {@code cs1} (the same map at chunk 1) or {@code imap} (imap over a lazy 2,000,000-item stream, default
+ * {@code first-job JOB ITEMS_PER_SECOND CPU_MILLISECONDS} (the CPU time of this JVM and its workers during the job).
+ * JOB is {@code cs_default} (map of 200,000 {@code x -> x + 1}, automatic chunks), {@code cs1} (the same map at chunk 1) or {@code imap} (imap over a lazy 2,000,000-item stream, default
  * chunks).
  *
  * <p>Threading: the main thread runs the job; {@link #measure} waits for each child JVM in turn.
@@ -54,14 +56,32 @@ final class FirstJob {
             TaskFunction<Integer, Integer> inc = x -> x + 1;
             List<Integer> warm = pool.map(inc, IntStream.range(0, 100).boxed().collect(Collectors.toList()), 1);
             PoolBench.check(warm.get(99) == 100, "warm-up");
+            long cpuBefore = cpuNanos(pool);
             double itemsPerSecond = switch (job) {
                 case "cs_default" -> map(pool, inc, 0);
                 case "cs1" -> map(pool, inc, 1);
                 case "imap" -> imap(pool);
                 default -> throw new IllegalArgumentException("unknown job " + job + "; one of " + Arrays.toString(JOBS));
             };
-            System.out.println(PREFIX + job + " " + itemsPerSecond);
+            double cpuMillis = (cpuNanos(pool) - cpuBefore) / 1e6;
+            System.out.println(PREFIX + job + " " + itemsPerSecond + " " + cpuMillis);
         }
+    }
+
+    /**
+     * CPU time used so far by this JVM and the pool's workers, JIT compiler threads and GC included: what a job
+     * costs, which a machine shared with other work does not change as much as it changes the wall-clock time.
+     */
+    private static long cpuNanos(ProcessPool pool) throws IOException {
+        long nanos = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+        for (WorkerInfo worker : pool.workers()) {
+            String stat = Files.readString(Paths.get("/proc", Long.toString(worker.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
+            nanos += ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        }
+        return nanos;
     }
 
     private static double map(ProcessPool pool, TaskFunction<Integer, Integer> inc, int chunk) {
@@ -88,24 +108,30 @@ final class FirstJob {
     }
 
     /**
-     * Runs every job in {@link #RUNS} fresh JVMs and reports {@code first.JOB.items_per_s} (the median) and
-     * {@code .min}/{@code .max} through {@code put}.
+     * Runs every job in {@link #RUNS} fresh JVMs and reports {@code first.JOB.items_per_s} (the median),
+     * {@code .min}/{@code .max}, and {@code .cpu_ms} (the median CPU time of parent and workers) through {@code put}.
      */
     static void measure(List<String> workerOptions, BiConsumer<String, Double> put) throws IOException,
             InterruptedException {
         for (String job : JOBS) {
             double[] rates = new double[RUNS];
+            double[] cpu = new double[RUNS];
             for (int i = 0; i < RUNS; i++) {
-                rates[i] = runFresh(job, workerOptions);
+                String[] figures = runFresh(job, workerOptions).split(" ");
+                rates[i] = Double.parseDouble(figures[0]);
+                cpu[i] = Double.parseDouble(figures[1]);
             }
             Arrays.sort(rates);
+            Arrays.sort(cpu);
             put.accept("first." + job + ".items_per_s", rates[RUNS / 2]);
             put.accept("first." + job + ".min", rates[0]);
             put.accept("first." + job + ".max", rates[RUNS - 1]);
+            put.accept("first." + job + ".cpu_ms", cpu[RUNS / 2]);
         }
     }
 
-    private static double runFresh(String job, List<String> workerOptions) throws IOException, InterruptedException {
+    /** The figures line of one fresh JVM: items/s, then CPU milliseconds. */
+    private static String runFresh(String job, List<String> workerOptions) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -133,6 +159,6 @@ final class FirstJob {
         if (exit != 0 || result == null) {
             throw new IllegalStateException("first job " + job + " failed (exit " + exit + "):\n" + output);
         }
-        return Double.parseDouble(result);
+        return result;
     }
 }
