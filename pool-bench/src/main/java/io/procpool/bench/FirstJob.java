@@ -28,8 +28,8 @@ import java.util.stream.Stream;
  * <p>{@link #measure} runs each job in {@link #RUNS} fresh JVMs (this JVM's java and options) and records the median;
  * {@link #main} is what such a JVM runs: {@code FirstJob JOB [WORKER_OPTION...]} prints one line
  * {@code first-job JOB ITEMS_PER_SECOND CPU_MILLISECONDS} (the CPU time of this JVM and its workers during the job).
- * JOB is {@code cs_default} (map of 200,000 {@code x -> x + 1}, automatic chunks), {@code cs1} (the same map at chunk 1) or {@code imap} (imap over a lazy 2,000,000-item stream, default
- * chunks).
+ * JOB is {@code cs_default} (map of 200,000 {@code x -> x + 1}, automatic chunks), {@code cs1} (the same map at
+ * chunk 1) or {@code imap} (imap over a lazy 2,000,000-item stream, default chunks).
  *
  * <p>Threading: the main thread runs the job; {@link #measure} waits for each child JVM in turn.
  */
