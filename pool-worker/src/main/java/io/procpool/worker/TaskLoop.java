@@ -68,7 +68,6 @@ final class TaskLoop {
         output.flushPartialLines();
         send(new Frame(FrameType.HELLO, 0, Codec.encode(new Payloads.Hello(Frames.PROTOCOL_VERSION,
                 ProcessHandle.current().pid(), name), "hello")));
-        IdleWarmUp.start(name, () -> tasks.isEmpty() && runningTaskId < 0);
 
         Thread reader = new Thread(this::readFrames, name + "-reader");
         reader.setDaemon(true);
