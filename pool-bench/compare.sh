@@ -1,33 +1,52 @@
 #!/usr/bin/env bash
-# procpool against Python's multiprocessing.Pool, same machine, one run, side by side.
+# procpool against Python's multiprocessing.Pool, same machine, one run, side by side: the first job of a fresh
+# program (what a short batch job sees) and the steady state (after warm-up), on each JDK given.
 #
-#   pool-bench/compare.sh            # from the project root; takes about 5 minutes
+#   pool-bench/compare.sh            # from the project root; takes about 7 minutes
 #
 # Runs ../shared/anchors/python_pool_bench.py (spawn start method, --json) and then procpool's benchmark
-# (java -Xmx1g -jar pool-bench/target/pool-bench.jar; the 200 MiB payload workload needs the room, and the imap
-# workload reports the live heap it leaves after each GC), one after the other, and prints: workload, Python, procpool, ratio, goal, met?
-# PYTHON_BENCH overrides where the Python anchor is.
+# (JAVA -Xmx1g -jar pool-bench/target/pool-bench.jar; the 200 MiB payload workload needs the room, and the imap
+# workload reports the live heap it leaves after each GC) once per JDK, one after the other, and prints: workload,
+# Python, procpool and its ratio per JDK, goal, met?
+#   PYTHON_BENCH  where the Python anchor is
+#   JAVAS         the java executables to run procpool on (default: java on the PATH, and JDK 25 if installed)
+#   WORKER_OPTS   options for the workers' JVMs, e.g. "-XX:TieredStopAtLevel=1" (passed as --worker-opts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 anchor="${PYTHON_BENCH:-../shared/anchors/python_pool_bench.py}"
+jdk25=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+javas="${JAVAS:-java $( [ -x "$jdk25" ] && echo "$jdk25" )}"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
 if [ ! -f pool-bench/target/pool-bench.jar ]; then
-  mvn -q -B install -DskipTests
+  mvn -q -B package -DskipTests -pl pool-bench -am
 fi
-echo "== Python anchor: $anchor (about 3 minutes)" >&2
+echo "== load before: $(uptime)" >&2
+echo "== Python anchor: $anchor (about 4 minutes)" >&2
 python3 "$anchor" --methods spawn --json --json-out "$out/python.json" >"$out/python.txt" 2>&1
-echo "== procpool (about 1 minute)" >&2
-java -Xmx1g -jar pool-bench/target/pool-bench.jar --json-out "$out/procpool.json" >"$out/procpool.txt" 2>&1
+results=()
+for java in $javas; do
+  n=${#results[@]}
+  echo "== procpool on $("$java" -version 2>&1 | head -1) (about 1.5 minutes)" >&2
+  "$java" -Xmx1g -jar pool-bench/target/pool-bench.jar --json-out "$out/procpool$n.json" \
+      ${WORKER_OPTS:+--worker-opts "$WORKER_OPTS"} >"$out/procpool$n.txt" 2>&1
+  results+=("$("$java" -version 2>&1 | head -1 | sed -E 's/.*version "([0-9]+)[^"]*".*/JDK \1/')=$out/procpool$n.json")
+done
+echo "== load after: $(uptime)" >&2
 
-python3 - "$out/python.json" "$out/procpool.json" <<'PY'
+python3 - "$out/python.json" "${results[@]}" <<'PY'
 import json, sys
 py = json.load(open(sys.argv[1]))["metrics"]
-jv = json.load(open(sys.argv[2]))["metrics"]
-# workload, python metric, procpool metric, goal as (kind, factor); kind "max": ratio <= factor, "min": ratio >= factor
-rows = [
-    ("(a) start 2 workers until ready, ms", "startup.pool.spawn.all_ready_ms.median", "startup.all_ready_ms.median", ("max", 1.0)),
+runs = [(spec.split("=", 1)[0], json.load(open(spec.split("=", 1)[1]))["metrics"]) for spec in sys.argv[2:]]
+# goal kinds: ("max", f) ratio <= f; ("min", f) ratio >= f; ("abs", v) procpool >= v; a dict picks one per JDK
+first = [
+    ("first map, automatic chunks, items/s", "tiny.pool.spawn.cs_default.tasks_per_s", "first.cs_default.items_per_s", ("min", 1.5)),
+    ("first map, chunk 1, items/s", "tiny.pool.spawn.cs1.tasks_per_s", "first.cs1.items_per_s", ("min", 4.0)),
+    ("first imap, lazy 2M, default chunks, items/s", "imap.pool.spawn.cs1.items_per_s", "first.imap.items_per_s", ("abs", 4e6)),
+]
+steady = [
+    ("(a) start 2 workers until ready, ms", "startup.pool.spawn.all_ready_ms.median", "startup.all_ready_ms.median", {"JDK 25": ("max", 1.0), "": ("max", 1.3)}),
     ("(b) tiny tasks, chunk 1, tasks/s", "tiny.pool.spawn.cs1.tasks_per_s", "tiny.cs1.tasks_per_s", ("min", 4.0)),
     ("(b) tiny tasks, automatic chunks, tasks/s", "tiny.pool.spawn.cs_default.tasks_per_s", "tiny.cs_default.tasks_per_s", ("min", 2.0)),
     ("(b) tiny tasks, chunk 1000, tasks/s", "tiny.pool.spawn.cs1000.tasks_per_s", "tiny.cs1000.tasks_per_s", None),
@@ -38,24 +57,44 @@ rows = [
     ("(e) CPU-bound speedup, 2 workers", "cpu.pool.spawn.w2.speedup_vs_serial", "cpu.w2.speedup_vs_serial", ("abs", 1.95)),
     ("(f) lazy imap 10M, default chunks, items/s", "imap.pool.spawn.cs1.items_per_s", "imap.items_per_s", ("abs", 4e6)),
 ]
-print(f"{'workload':44} {'Python':>14} {'procpool':>14} {'ratio':>8}  {'goal':>14}  met?")
-for name, pk, jk, goal in rows:
-    p, j = py.get(pk), jv.get(jk)
-    ratio = j / p if p and j is not None else float("nan")
-    if goal is None:
-        g, met = "", ""
-    elif goal[0] == "max":
-        g, met = f"<= {goal[1]}x", "yes" if ratio <= goal[1] else "NO"
-    elif goal[0] == "min":
-        g, met = f">= {goal[1]}x", "yes" if ratio >= goal[1] else "NO"
-    else:
-        g, met = f">= {goal[1]:,.2f}", "yes" if j >= goal[1] else "NO"
-    print(f"{name:44} {p if p is not None else float('nan'):>14,.2f} {j:>14,.2f} {ratio:>8.2f}  {g:>14}  {met}")
-echo = jv.get("payload.echo_payload_mb_per_s"); raw = jv.get("raw.echo_payload_mb_per_s")
-print(f"{'(d) echo vs raw pipe echo (g)':44} {'':>14} {echo:>14,.2f} {echo / raw:>8.2f}  {'>= 0.8 of (g)':>14}  {'yes' if echo >= 0.8 * raw else 'NO'}")
-print(f"{'(g) raw pipe ping-pong median, us':44} {'':>14} {jv['raw.pingpong_median_us']:>14,.2f}")
-print(f"{'(g) raw pipe 1 MiB echo, MB/s':44} {'':>14} {raw:>14,.2f}")
-print(f"{'(f) parent live heap baseline -> peak, MiB':44} {'':>14} {jv['imap.live_heap_baseline_mib']:>6,.1f} -> {jv['imap.live_heap_peak_mib']:,.1f} (-Xmx1g)")
-print(f"{'idle worker RSS, MiB':44} {'':>14} {jv['worker.idle_rss_mib']:>14,.1f}")
-print(f"{'(e) Python CPU speedup / procpool, 1 worker':44} {py.get('cpu.pool.spawn.w1.speedup_vs_serial', float('nan')):>14,.2f} {jv['cpu.w1.speedup_vs_serial']:>14,.2f}")
+
+def verdict(goal, jdk, ratio, value):
+    if isinstance(goal, dict):
+        goal = goal.get(jdk, goal[""])
+    if goal is None or value is None:
+        return "", ""
+    kind, f = goal
+    if kind == "max":
+        return f"<={f}x", "yes" if ratio <= f else "NO"
+    if kind == "min":
+        return f">={f}x", "yes" if ratio >= f else "NO"
+    return (f">={f:,.0f}" if f >= 100 else f">={f}"), "yes" if value >= f else "NO"
+
+def table(title, rows):
+    print(f"\n{title}")
+    head = f"{'workload':46} {'Python':>13}"
+    for jdk, _ in runs:
+        head += f" | {jdk:>13} {'ratio':>6} {'goal':>11} {'met?':>4}"
+    print(head)
+    for name, pk, jk, goal in rows:
+        p = py.get(pk)
+        line = f"{name:46} {p if p is not None else float('nan'):>13,.2f}"
+        for jdk, jv in runs:
+            j = jv.get(jk)
+            ratio = j / p if p and j is not None else float("nan")
+            g, met = verdict(goal, jdk, ratio, j)
+            line += f" | {j if j is not None else float('nan'):>13,.2f} {ratio:>6.2f} {g:>11} {met:>4}"
+        print(line)
+
+table("FIRST JOB of a fresh program (what a short job sees): fresh JVM, pool of 2 warmed with 100 tasks at chunk 1, "
+      "then one job; median of 3 fresh JVMs. Python has no JIT: its figures are the same run's (b) and (f).", first)
+table("STEADY STATE (after warm-up): one pool, 3 unmeasured runs, median of 3", steady)
+print()
+for jdk, jv in runs:
+    echo, raw = jv.get("payload.echo_payload_mb_per_s"), jv.get("raw.echo_payload_mb_per_s")
+    print(f"{jdk}: echo vs raw pipe echo {echo / raw:.2f} (goal >= 0.8); raw pipe ping-pong median "
+          f"{jv['raw.pingpong_median_us']:.1f} us, raw 1 MiB echo {raw:,.0f} MB/s; parent live heap in imap "
+          f"{jv['imap.live_heap_baseline_mib']:.1f} -> {jv['imap.live_heap_peak_mib']:.1f} MiB; idle worker RSS "
+          f"{jv['worker.idle_rss_mib']:.1f} MiB; CPU speedup 1 worker {jv['cpu.w1.speedup_vs_serial']:.2f} "
+          f"(Python {py.get('cpu.pool.spawn.w1.speedup_vs_serial', float('nan')):.2f})")
 PY

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
 
 /**
  * The workloads of {@code shared/anchors/python_pool_bench.py}, run against {@link ProcessPool} with 2 workers, plus
- * the raw pipe limit between two JVMs without procpool. Every workload checks its results (sums, lengths) before its
+ * the raw pipe limit between two JVMs without procpool: first the first-job figures (a fresh JVM per figure, see
+ * {@link FirstJob}), then the steady-state ones (one pool, each workload warmed up before it counts). Every workload checks its results (sums, lengths) before its
  * time counts. Prints a table, then one JSON line (the last line) with flat metric names; {@code --json-out FILE}
  * writes that line to a file too. Run it with {@code java -jar pool-bench/target/pool-bench.jar}, or side by side
  * with Python through {@code pool-bench/compare.sh}.
@@ -43,35 +44,58 @@ public final class PoolBench {
     private static final int MEASURED = 3;
 
     private final Map<String, Double> metrics = new LinkedHashMap<>();
+    /** Options for every worker JVM the benchmark starts ({@code --worker-opts}), to compare launch flags. */
+    private final List<String> workerOptions;
 
-    private PoolBench() {
+    private PoolBench(List<String> workerOptions) {
+        this.workerOptions = workerOptions;
+    }
+
+    private ProcessPool.Builder pool(int workers) {
+        return ProcessPool.builder().workers(workers).jvmOptions(workerOptions);
     }
 
     /**
      * Runs every workload and prints the table and the JSON line.
      *
-     * @param args {@code --json-out FILE} to also write the JSON line to a file
+     * @param args {@code --json-out FILE} to also write the JSON line to a file; {@code --worker-opts "OPTIONS"}
+     *             (space-separated) for the workers' JVMs; {@code --only first} or {@code --only steady} for one half
      * @throws Exception a workload failed or produced a wrong result
      */
     public static void main(String[] args) throws Exception {
-        PoolBench bench = new PoolBench();
-        bench.startup();
-        try (ProcessPool pool = ProcessPool.builder().workers(WORKERS).name("bench").build()) {
-            bench.idleWorkerMemory(pool);
-            bench.tinyTasks(pool);
-            bench.latency(pool);
-            bench.payload(pool);
-            bench.imap(pool);
+        String jsonOut = null;
+        String only = "all";
+        List<String> workerOptions = List.of();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--json-out" -> jsonOut = args[i + 1];
+                case "--only" -> only = args[i + 1];
+                case "--worker-opts" -> workerOptions = Arrays.stream(args[i + 1].trim().split("\\s+"))
+                        .filter(option -> !option.isEmpty()).collect(Collectors.toList());
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
         }
-        bench.cpuBound();
-        RawPipe.measure(bench.metrics);
+        PoolBench bench = new PoolBench(workerOptions);
+        bench.startup();
+        if (!only.equals("steady")) {
+            FirstJob.measure(workerOptions, bench::put);
+        }
+        if (!only.equals("first")) {
+            try (ProcessPool pool = bench.pool(WORKERS).name("bench").build()) {
+                bench.idleWorkerMemory(pool);
+                bench.tinyTasks(pool);
+                bench.latency(pool);
+                bench.payload(pool);
+                bench.imap(pool);
+            }
+            bench.cpuBound();
+            RawPipe.measure(bench.metrics);
+        }
         String json = bench.json();
         bench.printTable();
         System.out.println(json);
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals("--json-out")) {
-                Files.writeString(Paths.get(args[i + 1]), json + "\n");
-            }
+        if (jsonOut != null) {
+            Files.writeString(Paths.get(jsonOut), json + "\n");
         }
     }
 
@@ -82,11 +106,11 @@ public final class PoolBench {
 
     /** (a) From build() to every worker ready, after one unmeasured start (which makes the CDS archive). */
     private void startup() {
-        ProcessPool.builder().workers(WORKERS).build().close();
+        pool(WORKERS).build().close();
         double[] millis = new double[STARTUP_REPS];
         for (int i = 0; i < STARTUP_REPS; i++) {
             long start = System.nanoTime();
-            ProcessPool pool = ProcessPool.builder().workers(WORKERS).build();
+            ProcessPool pool = pool(WORKERS).build();
             millis[i] = (System.nanoTime() - start) / 1e6;
             check(pool.apply(() -> 42) == 42, "startup answer");
             pool.close();
@@ -230,7 +254,7 @@ public final class PoolBench {
         put("cpu.task_ms", serial * 1000 / CPU_N);
         put("cpu.serial_s", serial);
         for (int workers : new int[] {1, 2}) {
-            try (ProcessPool pool = ProcessPool.builder().workers(workers).build()) {
+            try (ProcessPool pool = pool(workers).build()) {
                 double seconds = steadySeconds(() -> check(pool.map((Long seed) -> Spin.work(seed, iterations), seeds, 1)
                         .stream().mapToLong(Long::longValue).sum() == serialSum, "cpu sum"));
                 put("cpu.w" + workers + ".speedup_vs_serial", serial / seconds);

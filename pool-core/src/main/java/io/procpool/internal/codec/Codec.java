@@ -25,7 +25,10 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
 /**
  * Kryo set up once for procpool, on both sides of the pipe: serializable lambdas, captured values of anonymous
  * classes, classes without a no-arg constructor, records, JDK collection views, and exceptions through their public
- * API. Encoding failures become {@link TaskSerializationException}s that name the class that would not serialize.
+ * API; a map's items and results ({@code Object[]} of boxed numbers or strings) travel as blocks
+ * ({@link BulkArraySerializer}), inside chunk requests that skip Kryo's reflective record path
+ * ({@link ChunkRequestSerializer}). Encoding failures become {@link TaskSerializationException}s that name the
+ * class that would not serialize.
  *
  * <p>Unregistered mode can instantiate any class the stream names; that is acceptable only on the private pipes
  * between a parent and the child it started, never on a socket.
@@ -249,6 +252,8 @@ public final class Codec {
         fields.setIgnoreSyntheticFields(false); // an anonymous class's captured values are synthetic fields
         kryo.setDefaultSerializer(new com.esotericsoftware.kryo.SerializerFactory.FieldSerializerFactory(fields));
         kryo.register(ClosureSerializer.Closure.class, CLOSURES);
+        kryo.register(Object[].class, new BulkArraySerializer(kryo)); // a map's items and results, in blocks
+        kryo.register(Payloads.ChunkRequest.class, new ChunkRequestSerializer());
         kryo.addDefaultSerializer(Throwable.class, THROWABLES);
         kryo.addDefaultSerializer(EnumMap.class, new JavaSerializer());
         kryo.setClassLoader(Codec.class.getClassLoader());
