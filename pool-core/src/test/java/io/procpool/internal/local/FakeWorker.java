@@ -236,6 +236,7 @@ final class FakeWorker {
                         tasks.add(frame);
                     }
                     case CANCEL -> cancel(frame.id());
+                    case UNQUEUE -> cancelled.add(frame.id()); // skipped if it has not started, as TaskLoop does
                     case SHUTDOWN -> tasks.add(SHUTDOWN);
                     case FUNCTION, FORGET -> { } // it echoes every task's payload; it needs no functions
                     default -> throw new IOException("unexpected frame for a pool worker: " + frame);
