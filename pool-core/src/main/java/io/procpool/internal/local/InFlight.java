@@ -406,7 +406,7 @@ final class InFlight implements WorkerConnection.Events {
                         }
                         return null;
                     }
-                    if (!worker.hasRoom()) {
+                    if (!worker.hasRoom() || isStolenFrom(worker)) {
                         worker.changed.await(); // an answer, a death or a retirement signals
                         continue;
                     }
@@ -463,6 +463,22 @@ final class InFlight implements WorkerConnection.Events {
         }
     }
 
+    /**
+     * Whether tasks were taken back from behind the task {@code worker} runs now: it takes no more until that task
+     * ends, or the tasks taken back would go straight back behind it. Caller holds the lock.
+     */
+    private static boolean isStolenFrom(LocalWorker worker) {
+        if (worker.stolenBehind < 0) {
+            return false;
+        }
+        LocalWorker.Held running = worker.running();
+        if (running != null && running.task().id() == worker.stolenBehind) {
+            return true;
+        }
+        worker.stolenBehind = -1;
+        return false;
+    }
+
     /** Tasks an idle worker takes back from another worker's window. */
     private record Steal(LocalWorker victim, List<Long> taskIds) {
     }
@@ -515,6 +531,7 @@ final class InFlight implements WorkerConnection.Events {
                 victim = candidate;
             }
         }
+        victim.stolenBehind = victim.running().task().id();
         List<Long> ids = new ArrayList<>();
         boolean head = true;
         for (Long id : victim.held.keySet()) {
@@ -667,6 +684,9 @@ final class InFlight implements WorkerConnection.Events {
                 stolen.remove(taskId); // a steal that came too late: the worker had started it
                 if (worker.held.isEmpty()) {
                     worker.idleSinceNanos = System.nanoTime();
+                    if (queue.isEmpty() && workers.size() > 1) {
+                        workQueued.signalAll(); // its writer waits there: idle now, it may steal
+                    }
                 }
                 held.task().ranOn(worker.name, Math.max(held.sentNanos(), worker.lastAnswerNanos));
                 holders.remove(taskId);

@@ -54,6 +54,8 @@ final class LocalWorker {
     long idleSinceNanos = launchedNanos;                                        // guarded by InFlight.lock
     /** Why the pool retired it while it was sound (memory, idle), for its end's record; null for none of those. */
     volatile String retireReason;                                               // written under InFlight.lock
+    /** The id of the running task an idle worker took the tasks behind away from; -1 for none. */
+    long stolenBehind = -1;                                                     // guarded by InFlight.lock
     /** When its resident memory was last read: the reads are rate-limited. Its reader thread only. */
     long memoryReadNanos = launchedNanos - TimeUnit.SECONDS.toNanos(1);
 
