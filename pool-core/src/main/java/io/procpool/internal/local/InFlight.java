@@ -503,6 +503,16 @@ final class InFlight implements WorkerConnection.Events {
         return wait;
     }
 
+    /** Whether another worker than {@code thief} holds tasks it could steal (the common answer: no). Caller holds lock. */
+    private boolean hasStealable(LocalWorker thief) {
+        for (LocalWorker victim : workers) {
+            if (canBeStolenFrom(victim, thief)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether {@code victim} holds tasks behind its running one that nobody is taking back yet. Caller holds lock. */
     private boolean canBeStolenFrom(LocalWorker victim, LocalWorker thief) {
         if (victim == thief || victim.held.size() < 2 || victim.startsNothingMore || victim.endReason != null
@@ -684,7 +694,7 @@ final class InFlight implements WorkerConnection.Events {
                 stolen.remove(taskId); // a steal that came too late: the worker had started it
                 if (worker.held.isEmpty()) {
                     worker.idleSinceNanos = System.nanoTime();
-                    if (queue.isEmpty() && workers.size() > 1) {
+                    if (queue.isEmpty() && hasStealable(worker)) {
                         workQueued.signalAll(); // its writer waits there: idle now, it may steal
                     }
                 }
