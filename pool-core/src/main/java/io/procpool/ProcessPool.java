@@ -176,7 +176,8 @@ public final class ProcessPool implements Pool {
 
     @Override
     public String toString() {
-        return "ProcessPool[" + config.name() + ", " + config.workers() + " workers]";
+        return "ProcessPool[" + config.name() + ", " + (config.elastic()
+                ? config.workers() + " to " + config.maxWorkers() : config.workers()) + " workers]";
     }
 
     /**
@@ -186,6 +187,10 @@ public final class ProcessPool implements Pool {
      */
     public static final class Builder {
         private int workers = Runtime.getRuntime().availableProcessors();
+        private int maxWorkers = -1; // -1: as many as workers (a fixed pool)
+        private Duration idleTimeout = PoolConfig.DEFAULT_IDLE_TIMEOUT;
+        private long maxWorkerMemory;
+        private int retryOnWorkerDeath;
         private String name;
         private TaskRunnable initializer;
         private long maxTasksPerWorker;
@@ -206,6 +211,61 @@ public final class ProcessPool implements Pool {
          */
         public Builder workers(int workers) {
             this.workers = workers;
+            this.maxWorkers = -1;
+            return this;
+        }
+
+        /**
+         * An elastic pool: it starts {@code min} workers, adds one (up to {@code max}) when work waits and every
+         * worker is busy, and stops a worker beyond {@code min} once it has idled for {@link #idleTimeout}.
+         * {@code workers(n, n)} is {@code workers(n)}.
+         *
+         * @param min at least 1: the workers it starts with and keeps
+         * @param max at least {@code min}, at most {@link #MAX_WORKERS}
+         * @return this builder
+         */
+        public Builder workers(int min, int max) {
+            this.workers = min;
+            this.maxWorkers = max;
+            return this;
+        }
+
+        /**
+         * How long a worker beyond an elastic pool's minimum may idle before it stops; default 60 s. A fixed pool
+         * ignores it.
+         *
+         * @param idleTimeout positive
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        /**
+         * A worker whose resident memory ({@code VmRSS} of {@code /proc/<pid>/status}, Linux only) exceeds this
+         * after a task is replaced as {@link #maxTasksPerWorker} replaces one: its replacement starts before it
+         * leaves and no task fails. For a native library or a cache that leaks. 0 means no limit (the default).
+         *
+         * @param bytes 0, or the resident bytes above which a worker is replaced
+         * @return this builder
+         */
+        public Builder maxWorkerMemory(long bytes) {
+            this.maxWorkerMemory = bytes;
+            return this;
+        }
+
+        /**
+         * A task whose worker died under it (killed, {@code System.exit}, halted, out of memory, a corrupted
+         * channel) runs again on another worker, up to this many more times; default 0. A task that threw is never
+         * run again, nor one that timed out. When the attempts run out the task fails with the last
+         * {@link WorkerDiedException}, the earlier deaths attached as suppressed exceptions.
+         *
+         * @param times 0 or more
+         * @return this builder
+         */
+        public Builder retryOnWorkerDeath(int times) {
+            this.retryOnWorkerDeath = times;
             return this;
         }
 
@@ -332,8 +392,29 @@ public final class ProcessPool implements Pool {
 
         private PoolConfig validate() {
             if (workers < 1 || workers > MAX_WORKERS) {
-                throw new IllegalArgumentException("workers must be between 1 and " + MAX_WORKERS
-                        + " (procpool's limit: each worker is a JVM), got " + workers);
+                throw new IllegalArgumentException((maxWorkers < 0 ? "workers" : "workers(min, max): min")
+                        + " must be between 1 and " + MAX_WORKERS + " (procpool's limit: each worker is a JVM), got "
+                        + workers);
+            }
+            int max = maxWorkers < 0 ? workers : maxWorkers;
+            if (max < workers || max > MAX_WORKERS) {
+                throw new IllegalArgumentException("workers(min, max): max must be between min (" + workers
+                        + ") and " + MAX_WORKERS + ", got " + max);
+            }
+            if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
+            }
+            if (maxWorkerMemory < 0) {
+                throw new IllegalArgumentException("maxWorkerMemory must be 0 (no limit) or a positive number of "
+                        + "bytes, got " + maxWorkerMemory);
+            }
+            if (maxWorkerMemory > 0 && !Files.isReadable(Paths.get("/proc/self/status"))) {
+                throw new IllegalArgumentException("maxWorkerMemory (" + maxWorkerMemory + " bytes) reads a "
+                        + "worker's resident memory from /proc/<pid>/status, which this system does not have");
+            }
+            if (retryOnWorkerDeath < 0) {
+                throw new IllegalArgumentException("retryOnWorkerDeath must be 0 (never) or positive, got "
+                        + retryOnWorkerDeath);
             }
             if (name != null && name.isBlank()) {
                 throw new IllegalArgumentException("name must not be blank, got '" + name + "'");
@@ -357,7 +438,8 @@ public final class ProcessPool implements Pool {
                     : DefaultLaunchSpec.forThisJvm("ProcessPool").classPath();
             String poolName = name != null ? name : "pool-" + POOL_NUMBERS.incrementAndGet();
             return new PoolConfig(workers, poolName, initializer, maxTasksPerWorker, Optional.ofNullable(taskTimeout),
-                    new LaunchSpec(javaHome, entries, jvmOptions), recordArguments);
+                    new LaunchSpec(javaHome, entries, jvmOptions), recordArguments, max, idleTimeout,
+                    maxWorkerMemory, retryOnWorkerDeath);
         }
 
         private static void checkJvmOption(String option) {

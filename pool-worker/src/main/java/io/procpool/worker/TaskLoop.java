@@ -32,7 +32,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Cancel: a CANCEL for a task still in the queue is answered CANCELLED at once by the reader, which takes the task
  * out of the queue under the lock (so the runner never starts it); for the running task it interrupts the runner; for
  * a task not arrived yet (a CANCEL can overtake its task on the parent's side) it is remembered and answered when the
- * task arrives.
+ * task arrives. An UNQUEUE (the parent takes an unstarted task back for an idle worker) is a CANCEL that never
+ * interrupts: a task that has started runs on and is answered.
  *
  * <p>Failures: a task's exception, including {@link Error}s, is data for the parent; a broken channel ends the worker,
  * and so does any Error on the reader thread, since nobody else reads the parent's frames. One Error is answered
@@ -111,7 +112,8 @@ final class TaskLoop {
                     case FUNCTION -> executor.register(frame.id(), frame.payload());
                     case FORGET -> executor.forget(frame.id());
                     case CALL, CHUNK -> accept(frame);
-                    case CANCEL -> cancel(frame.id());
+                    case CANCEL -> cancel(frame.id(), true);
+                    case UNQUEUE -> cancel(frame.id(), false);
                     case SHUTDOWN -> shutdown();
                     default -> throw new IOException("unexpected frame for a pool worker: " + frame);
                 }
@@ -178,12 +180,15 @@ final class TaskLoop {
         }
     }
 
-    private void cancel(long taskId) throws IOException {
+    /** A CANCEL ({@code interrupt}: stop it if it runs) or an UNQUEUE (only if it has not started). */
+    private void cancel(long taskId, boolean interrupt) throws IOException {
         boolean dropped;
         lock.lock();
         try {
             if (runningTaskId == taskId) {
-                runner.interrupt(); // the runner clears the interrupt under this lock when the task ends
+                if (interrupt) {
+                    runner.interrupt(); // the runner clears the interrupt under this lock when the task ends
+                }
                 return;
             }
             if (retiring) {

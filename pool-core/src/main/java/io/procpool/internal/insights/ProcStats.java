@@ -16,7 +16,7 @@ import java.util.Optional;
  *
  * <p>Thread-safety: stateless, thread-safe.
  */
-final class ProcStats {
+public final class ProcStats {
     /** Linux's USER_HZ, fixed at 100 for user space on every architecture the JDK supports. */
     private static final long CLOCK_TICKS_PER_SECOND = 100;
     private static final boolean AVAILABLE = Files.isDirectory(Paths.get("/proc/self"));
@@ -35,6 +35,11 @@ final class ProcStats {
     /** @param root where to read, {@code /proc} or a test's copy of it */
     ProcStats(Path root) {
         this.root = root;
+    }
+
+    /** The resident bytes of a process ({@code VmRSS}), or -1 when unknown (no {@code /proc}, or it is gone). */
+    public static long residentBytes(long pid) {
+        return pid <= 0 || !AVAILABLE ? -1 : rss(Paths.get("/proc", Long.toString(pid)));
     }
 
     Sample read(long pid) {

@@ -6,6 +6,7 @@ import io.procpool.TaskTimeoutException;
 import io.procpool.WorkerDiedException;
 import io.procpool.WorkerInfo;
 import io.procpool.internal.insights.LiveWorker;
+import io.procpool.internal.insights.ProcStats;
 import io.procpool.internal.process.ExitStatus;
 import io.procpool.internal.protocol.Frame;
 import io.procpool.internal.task.Answers;
@@ -16,8 +17,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,6 +33,14 @@ import org.slf4j.LoggerFactory;
  * answers, its task leaves the window; when a worker ends, the task it ran fails with the reason (its exit, a
  * timeout, a cancel, a broken channel) and the tasks it never started go back to the front of the queue; a cancelled
  * task leaves the queue at once, or is dropped or stopped in its worker.
+ *
+ * <p>Adaptive rules (the pool's settings turn them on): a task whose worker died under it goes back to the front of
+ * the queue up to {@code retryOnWorkerDeath} times, its deaths kept for the last one's suppressed list; a worker whose
+ * resident memory exceeds {@code maxWorkerMemory} after an answer retires; a worker that idles while the queue is
+ * empty takes back the tasks that wait unstarted behind another worker's long-running task (work stealing: an UNQUEUE
+ * frame, answered CANCELLED if the task had not started, which then goes back to the queue instead of ending); an
+ * elastic pool asks for one more worker when work waits and every worker is busy, and retires workers beyond its
+ * minimum that idled for its idle timeout.
  *
  * <p>Threading: all state is guarded by {@link #lock}. Submitters wait on {@link #queueHasRoom}; each worker's writer
  * waits on its worker's condition (room in its window) or on {@link #workQueued}. No task is completed, no frame is
@@ -45,6 +56,10 @@ final class InFlight implements WorkerConnection.Events {
     static final long QUEUED_BYTES_LIMIT = 64L << 20;
     /** How long a cancelled running task may go on after its CANCEL before its worker is killed. */
     static final long CANCEL_GRACE_MILLIS = 500;
+    /** A worker's resident memory is read at most this often (after an answer) when maxWorkerMemory is set. */
+    static final long MEMORY_READ_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** A running task must have run at least this long before the tasks behind it are stolen: a steal costs a round trip. */
+    static final long STEAL_FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** What the pool around this owner does when workers come and go. */
     interface Supervision {
@@ -59,6 +74,9 @@ final class InFlight implements WorkerConnection.Events {
 
         /** Runs {@code work} after {@code millis} on the pool's timer. */
         void schedule(Runnable work, long millis);
+
+        /** Work waits and every worker is busy: an elastic pool may start one more ({@link #wantsWorker}). */
+        void grow();
     }
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -69,11 +87,17 @@ final class InFlight implements WorkerConnection.Events {
     private final List<LocalWorker> workers = new ArrayList<>();   // guarded by lock; launched, not yet ended
     private final Map<Long, LocalWorker> holders = new HashMap<>(); // guarded by lock; task id -> its worker
     private boolean terminated;                                   // guarded by lock
+    /** Tasks being retried after their worker died under them, with those deaths, oldest first. */
+    private final Map<Task, List<WorkerDiedException>> deaths = new HashMap<>(); // guarded by lock
+    /** Ids of tasks an idle worker is taking back from their worker's window (UNQUEUE sent, not yet answered). */
+    private final Set<Long> stolen = new HashSet<>();             // guarded by lock
+    private final PoolConfig config;
     private final long maxTasksPerWorker;
     private Supervision supervision; // set once before the first worker starts
 
-    InFlight(long maxTasksPerWorker) {
-        this.maxTasksPerWorker = maxTasksPerWorker;
+    InFlight(PoolConfig config) {
+        this.config = config;
+        this.maxTasksPerWorker = config.maxTasksPerWorker();
     }
 
     void supervisedBy(Supervision supervision) {
@@ -110,6 +134,8 @@ final class InFlight implements WorkerConnection.Events {
         }
         if (cancelled) {
             task.complete(Outcome.Cancelled.because("the pool was terminated"));
+        } else if (config.elastic()) {
+            supervision.grow();
         }
     }
 
@@ -156,8 +182,13 @@ final class InFlight implements WorkerConnection.Events {
     boolean ready(LocalWorker worker) {
         lock.lock();
         try {
-            return !terminated && worker.state() == WorkerInfo.State.STARTING
+            worker.idleSinceNanos = System.nanoTime();
+            boolean ready = !terminated && worker.state() == WorkerInfo.State.STARTING
                     && worker.advance(WorkerInfo.State.RUNNING);
+            if (ready && !queue.isEmpty()) {
+                workQueued.signal(); // its writer is not waiting yet; one that took the last wake-up may need it
+            }
+            return ready;
         } finally {
             lock.unlock();
         }
@@ -219,6 +250,69 @@ final class InFlight implements WorkerConnection.Events {
         }
     }
 
+    /**
+     * Whether an elastic pool should start one more worker now: work waits, every worker that takes work is busy,
+     * none is starting (one start at a time, so a burst never starts more than are missing), and there is room
+     * below the maximum. {@code pendingStarts}: starts asked for whose worker is not added yet.
+     */
+    boolean wantsWorker(int pendingStarts) {
+        lock.lock();
+        try {
+            if (terminated || queue.isEmpty() || pendingStarts > 0) {
+                return false;
+            }
+            int serving = 0;
+            for (LocalWorker worker : workers) {
+                WorkerInfo.State state = worker.state();
+                if (state == WorkerInfo.State.STARTING || state == WorkerInfo.State.RUNNING && worker.held.isEmpty()
+                        && takesWork(worker)) {
+                    return false;
+                }
+                if (state == WorkerInfo.State.RUNNING) {
+                    serving++;
+                }
+            }
+            return serving < config.maxWorkers();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Retires the workers of an elastic pool that have idled for longer than {@code idleTimeout}, the longest idle
+     * first, as long as more than the pool's minimum are left. They exit when their writer sends SHUTDOWN, and are
+     * not replaced (a planned end).
+     */
+    void retireIdle(Duration idleTimeout) {
+        long now = System.nanoTime();
+        lock.lock();
+        try {
+            int serving = (int) workers.stream().filter(w -> w.state().compareTo(WorkerInfo.State.RUNNING) <= 0)
+                    .count();
+            List<LocalWorker> idle = new ArrayList<>();
+            for (LocalWorker worker : workers) {
+                if (worker.state() == WorkerInfo.State.RUNNING && worker.held.isEmpty() && worker.endReason == null
+                        && now - worker.idleSinceNanos > idleTimeout.toNanos()) {
+                    idle.add(worker);
+                }
+            }
+            idle.sort(java.util.Comparator.comparingLong(w -> w.idleSinceNanos));
+            for (LocalWorker worker : idle) {
+                if (serving <= config.workers()) {
+                    break;
+                }
+                worker.retireReason = "idle for " + idleTimeout.toMillis() + " ms (idleTimeout) with "
+                        + serving + " workers, above the minimum of " + config.workers();
+                worker.advance(WorkerInfo.State.RETIRING);
+                serving--;
+                LOG.debug("{} retires: {}", worker, worker.retireReason);
+            }
+            workQueued.signalAll(); // a retired writer waits for work: it sends SHUTDOWN now
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The worker stops taking work and exits once it has answered what it holds. */
     void retire(LocalWorker worker) {
         lock.lock();
@@ -262,6 +356,8 @@ final class InFlight implements WorkerConnection.Events {
                 worker.advance(WorkerInfo.State.RETIRING);
             }
             holders.clear();
+            deaths.clear();
+            stolen.clear();
             queueHasRoom.signalAll();
             workQueued.signalAll();
         } finally {
@@ -293,56 +389,168 @@ final class InFlight implements WorkerConnection.Events {
 
     @Override
     public List<Task> nextBatch(LocalWorker worker) throws InterruptedException {
-        boolean retiring = false;
-        List<Task> batch = new ArrayList<>();
-        lock.lock();
-        try {
-            while (batch.isEmpty()) {
-                if (worker.state() != WorkerInfo.State.RUNNING) {
-                    return null;
-                }
-                if (!takesWork(worker)) {
+        while (true) {
+            boolean retiring = false;
+            boolean grow = false;
+            Steal steal = null;
+            List<Task> batch = new ArrayList<>();
+            lock.lock();
+            try {
+                while (batch.isEmpty() && steal == null) {
+                    if (worker.state() != WorkerInfo.State.RUNNING) {
+                        return null;
+                    }
+                    if (!takesWork(worker)) {
+                        if (!queue.isEmpty()) {
+                            workQueued.signal(); // the wake-up this writer was given belongs to a live one
+                        }
+                        return null;
+                    }
+                    if (!worker.hasRoom() || isStolenFrom(worker)) {
+                        worker.changed.await(); // an answer, a death or a retirement signals
+                        continue;
+                    }
+                    if (queue.isEmpty()) {
+                        long now = System.nanoTime();
+                        long wait = worker.held.isEmpty() ? planSteal(worker, now) : -1;
+                        if (wait == 0) {
+                            steal = takeStolen(worker, now);
+                        } else if (wait > 0) {
+                            workQueued.awaitNanos(wait); // a straggler ripens for stealing then
+                        } else {
+                            workQueued.await();
+                        }
+                        continue;
+                    }
+                    while (worker.hasRoom() && !queue.isEmpty() && !retiring) {
+                        Task task = queue.pollFirst();
+                        queuedBytes -= task.payload().length;
+                        if (task.isDone()) {
+                            continue; // cancelled while it waited
+                        }
+                        worker.held.put(task.id(), new LocalWorker.Held(task, System.nanoTime(), 0));
+                        worker.heldBytes += task.payload().length;
+                        holders.put(task.id(), worker);
+                        batch.add(task);
+                        worker.tasksAssigned++;
+                        if (maxTasksPerWorker > 0 && worker.tasksAssigned >= maxTasksPerWorker) {
+                            retiring = worker.advance(WorkerInfo.State.RETIRING);
+                        }
+                    }
+                    queueHasRoom.signalAll();
                     if (!queue.isEmpty()) {
-                        workQueued.signal(); // the wake-up this writer was given belongs to a live one
-                    }
-                    return null;
-                }
-                if (!worker.hasRoom()) {
-                    worker.changed.await(); // an answer, a death or a retirement signals
-                    continue;
-                }
-                if (queue.isEmpty()) {
-                    workQueued.await();
-                    continue;
-                }
-                while (worker.hasRoom() && !queue.isEmpty() && !retiring) {
-                    Task task = queue.pollFirst();
-                    queuedBytes -= task.payload().length;
-                    if (task.isDone()) {
-                        continue; // cancelled while it waited
-                    }
-                    worker.held.put(task.id(), new LocalWorker.Held(task, System.nanoTime(), 0));
-                    worker.heldBytes += task.payload().length;
-                    holders.put(task.id(), worker);
-                    batch.add(task);
-                    worker.tasksAssigned++;
-                    if (maxTasksPerWorker > 0 && worker.tasksAssigned >= maxTasksPerWorker) {
-                        retiring = worker.advance(WorkerInfo.State.RETIRING);
+                        workQueued.signal(); // another writer may have room for the rest
+                        grow = config.elastic();
                     }
                 }
-                queueHasRoom.signalAll();
-                if (!queue.isEmpty()) {
-                    workQueued.signal(); // another writer may have room for the rest
-                }
+            } finally {
+                lock.unlock();
             }
-        } finally {
-            lock.unlock();
+            if (steal != null) {
+                LOG.debug("{} idles: taking back {} unstarted task(s) from {}", worker, steal.taskIds().size(),
+                        steal.victim());
+                steal.taskIds().forEach(steal.victim().connection::unqueue);
+                continue; // the CANCELLED answers requeue them; this writer waits for them like for any work
+            }
+            if (grow) {
+                supervision.grow();
+            }
+            if (retiring) {
+                LOG.debug("{} retires after {} tasks", worker, maxTasksPerWorker);
+                replaceOnce(worker, "it reached maxTasksPerWorker (" + maxTasksPerWorker + ")", false);
+            }
+            return batch;
         }
-        if (retiring) {
-            LOG.debug("{} retires after {} tasks", worker, maxTasksPerWorker);
-            replaceOnce(worker, "it reached maxTasksPerWorker (" + maxTasksPerWorker + ")", false);
+    }
+
+    /**
+     * Whether tasks were taken back from behind the task {@code worker} runs now: it takes no more until that task
+     * ends, or the tasks taken back would go straight back behind it. Caller holds the lock.
+     */
+    private static boolean isStolenFrom(LocalWorker worker) {
+        if (worker.stolenBehind < 0) {
+            return false;
         }
-        return batch;
+        LocalWorker.Held running = worker.running();
+        if (running != null && running.task().id() == worker.stolenBehind) {
+            return true;
+        }
+        worker.stolenBehind = -1;
+        return false;
+    }
+
+    /** Tasks an idle worker takes back from another worker's window. */
+    private record Steal(LocalWorker victim, List<Long> taskIds) {
+    }
+
+    /**
+     * For an idle worker with the queue empty: 0 when another worker holds tasks that wait unstarted behind a task
+     * that has run long enough to steal them ({@link LocalWorker#stealAfterNanos}); else how long until the first such
+     * task has, or -1 when no worker holds a task behind its running one. Caller holds the lock.
+     */
+    private long planSteal(LocalWorker thief, long now) {
+        long wait = -1;
+        for (LocalWorker victim : workers) {
+            if (!canBeStolenFrom(victim, thief)) {
+                continue;
+            }
+            long left = victim.stealAfterNanos(STEAL_FLOOR_NANOS) - (now - victim.running().startedNanos());
+            if (left <= 0) {
+                return 0;
+            }
+            wait = wait < 0 ? left : Math.min(wait, left);
+        }
+        return wait;
+    }
+
+    /** Whether another worker than {@code thief} holds tasks it could steal (the common answer: no). Caller holds lock. */
+    private boolean hasStealable(LocalWorker thief) {
+        for (LocalWorker victim : workers) {
+            if (canBeStolenFrom(victim, thief)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code victim} holds tasks behind its running one that nobody is taking back yet. Caller holds lock. */
+    private boolean canBeStolenFrom(LocalWorker victim, LocalWorker thief) {
+        if (victim == thief || victim.held.size() < 2 || victim.startsNothingMore || victim.endReason != null
+                || victim.state().compareTo(WorkerInfo.State.RETIRING) > 0 || victim.running() == null) {
+            return false; // a worker between two tasks (no STARTED yet) takes its next one at once
+        }
+        int behind = 0;
+        for (Long id : victim.held.keySet()) {
+            if (behind++ > 0 && !stolen.contains(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Marks as stolen every task behind the running one of the worker that holds the most of them (of those whose
+     * running task has run long enough). Caller holds the lock; the UNQUEUE frames are sent after it.
+     */
+    private Steal takeStolen(LocalWorker thief, long now) {
+        LocalWorker victim = null;
+        for (LocalWorker candidate : workers) {
+            if (canBeStolenFrom(candidate, thief)
+                    && now - candidate.running().startedNanos() >= candidate.stealAfterNanos(STEAL_FLOOR_NANOS)
+                    && (victim == null || candidate.held.size() > victim.held.size())) {
+                victim = candidate;
+            }
+        }
+        victim.stolenBehind = victim.running().task().id();
+        List<Long> ids = new ArrayList<>();
+        boolean head = true;
+        for (Long id : victim.held.keySet()) {
+            if (!head && stolen.add(id)) {
+                ids.add(id);
+            }
+            head = false;
+        }
+        return new Steal(victim, ids);
     }
 
     /**
@@ -390,6 +598,44 @@ final class InFlight implements WorkerConnection.Events {
             }
         }
         held.task().complete(outcome);
+        if (config.maxWorkerMemory() > 0) {
+            checkMemory(worker);
+        }
+    }
+
+    /**
+     * Retires {@code worker} (its replacement starts now, it exits once it has answered what it holds) when its
+     * resident memory exceeds maxWorkerMemory. Reads {@code /proc} at most every {@link #MEMORY_READ_INTERVAL_NANOS}
+     * per worker. Runs on the worker's reader thread, after an answer, outside the lock.
+     */
+    private void checkMemory(LocalWorker worker) {
+        long now = System.nanoTime();
+        if (now - worker.memoryReadNanos < MEMORY_READ_INTERVAL_NANOS) {
+            return;
+        }
+        worker.memoryReadNanos = now;
+        long resident = ProcStats.residentBytes(worker.connection.pid());
+        if (resident <= config.maxWorkerMemory()) {
+            return;
+        }
+        String why = "memory: its resident memory (" + (resident >> 20) + " MiB) exceeded maxWorkerMemory ("
+                + (config.maxWorkerMemory() >> 20) + " MiB)";
+        boolean retiring;
+        lock.lock();
+        try {
+            retiring = worker.state() == WorkerInfo.State.RUNNING && worker.endReason == null
+                    && worker.advance(WorkerInfo.State.RETIRING);
+            if (retiring) {
+                worker.retireReason = "retired for " + why;
+                workQueued.signalAll(); // its writer may wait for work: it sends SHUTDOWN once the window is empty
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (retiring) {
+            LOG.debug("{} retires: {}", worker, why);
+            replaceOnce(worker, why, false);
+        }
     }
 
     @Override
@@ -418,9 +664,37 @@ final class InFlight implements WorkerConnection.Events {
 
     @Override
     public void cancelledByWorker(LocalWorker worker, long taskId) {
+        Task takenBack = takeBack(worker, taskId);
+        if (takenBack != null) { // a steal the worker granted: the task never started, another worker runs it
+            requeue(List.of(takenBack));
+            return;
+        }
         LocalWorker.Held held = release(worker, taskId);
         if (held != null) { // a cancel the worker confirmed; the task's outcome was decided when it was cancelled
             held.task().complete(Outcome.Cancelled.because("cancelled by the caller"));
+        }
+    }
+
+    /** Takes a stolen task the worker skipped out of its window, uncounted; null when it was not stolen. */
+    private Task takeBack(LocalWorker worker, long taskId) {
+        lock.lock();
+        try {
+            if (!stolen.remove(taskId)) {
+                return null;
+            }
+            LocalWorker.Held held = worker.held.remove(taskId);
+            if (held == null) {
+                return null;
+            }
+            holders.remove(taskId);
+            worker.heldBytes -= held.task().payload().length;
+            if (worker.held.isEmpty()) {
+                worker.idleSinceNanos = System.nanoTime();
+            }
+            worker.changed.signalAll();
+            return held.task();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -430,6 +704,13 @@ final class InFlight implements WorkerConnection.Events {
         try {
             LocalWorker.Held held = worker.held.remove(taskId);
             if (held != null) {
+                stolen.remove(taskId); // a steal that came too late: the worker had started it
+                if (worker.held.isEmpty()) {
+                    worker.idleSinceNanos = System.nanoTime();
+                    if (queue.isEmpty() && hasStealable(worker)) {
+                        workQueued.signalAll(); // its writer waits there: idle now, it may steal
+                    }
+                }
                 held.task().ranOn(worker.name, held.started() ? held.startedNanos() : held.sentNanos());
                 holders.remove(taskId);
                 worker.heldBytes -= held.task().payload().length;
@@ -568,6 +849,8 @@ final class InFlight implements WorkerConnection.Events {
         PoolException reason;
         boolean planned;
         boolean wasStarting;
+        boolean retry = false;
+        List<WorkerDiedException> earlierDeaths = List.of();
         lock.lock();
         try {
             WorkerInfo.State before = worker.state();
@@ -583,13 +866,32 @@ final class InFlight implements WorkerConnection.Events {
             }
             reason = reasonOfEnd(worker, exitCode, stderrTail);
             planned = before == WorkerInfo.State.RETIRING && running == null && worker.endReason == null;
+            if (running != null && reason instanceof WorkerDiedException death && !running.isDone()) {
+                List<WorkerDiedException> earlier = deaths.getOrDefault(running, List.of());
+                retry = earlier.size() < config.retryOnWorkerDeath() && !terminated;
+                if (retry) {
+                    List<WorkerDiedException> more = new ArrayList<>(earlier);
+                    more.add(death);
+                    deaths.put(running, more);
+                } else {
+                    earlierDeaths = earlier;
+                    deaths.remove(running);
+                }
+            }
             workQueued.signalAll();
         } finally {
             lock.unlock();
         }
         LOG.debug("{} {}; it held {} task(s)", worker, ExitStatus.describe(exitCode),
                 unstarted.size() + (running == null ? 0 : 1));
-        if (running != null) {
+        if (retry) {
+            LOG.debug("{} runs again: its worker died under it ({} of {} retries)", running,
+                    attemptsOf(running) - 1, config.retryOnWorkerDeath());
+            Task retried = running;
+            retried.onOutcome(this::forgetDeaths); // an answer, a cancel or a failure ends its retries
+            unstarted.add(0, retried);
+        } else if (running != null) {
+            earlierDeaths.forEach(reason::addSuppressed);
             running.complete(reason instanceof TaskTimeoutException timeout ? new Outcome.TimedOut(timeout)
                     : new Outcome.WorkerDied(reason));
         }
@@ -597,6 +899,25 @@ final class InFlight implements WorkerConnection.Events {
         supervision.ended(worker, exitCode, reason, planned);
         if (!planned && !wasStarting) { // a worker that never started is the start's business (Supervisor)
             replaceOnce(worker, reason.getMessage(), true);
+        }
+    }
+
+    /** How many times {@code task} has been started (1 + the deaths recorded for it). */
+    private int attemptsOf(Task task) {
+        lock.lock();
+        try {
+            return 1 + deaths.getOrDefault(task, List.of()).size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void forgetDeaths(Task task) {
+        lock.lock();
+        try {
+            deaths.remove(task);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -623,7 +944,9 @@ final class InFlight implements WorkerConnection.Events {
         for (LocalWorker.Held held : worker.held.values()) {
             tasks.add(held.task());
             holders.remove(held.task().id());
+            stolen.remove(held.task().id());
         }
+        worker.idleSinceNanos = System.nanoTime();
         worker.held.clear();
         worker.heldBytes = 0;
         worker.changed.signalAll();

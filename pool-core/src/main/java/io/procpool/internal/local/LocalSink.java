@@ -53,7 +53,7 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
 
     private LocalSink(PoolConfig config, Supervisor.Launcher launcher, ClassLoader userClassLoader) {
         this.config = config;
-        this.inFlight = new InFlight(config.maxTasksPerWorker());
+        this.inFlight = new InFlight(config);
         this.supervision = Executors.newCachedThreadPool(PoolThreads.internal(config.name() + "-supervisor-%d"));
         this.timer = Executors.newSingleThreadScheduledExecutor(PoolThreads.internal(config.name() + "-timer"));
         // User callbacks may block (even on this pool): a cached pool never makes one wait for another.
@@ -94,6 +94,11 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
             sink.timer.scheduleWithFixedDelay(() -> sink.inFlight.checkTimeouts(timeout), tick, tick,
                     TimeUnit.MILLISECONDS);
         });
+        if (config.elastic()) {
+            long tick = Math.max(10, Math.min(config.idleTimeout().toMillis() / 4, 1_000));
+            sink.timer.scheduleWithFixedDelay(() -> sink.inFlight.retireIdle(config.idleTimeout()), tick, tick,
+                    TimeUnit.MILLISECONDS);
+        }
         return sink;
     }
 
@@ -101,7 +106,7 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
 
     @Override
     public int parallelism() {
-        return config.workers();
+        return config.maxWorkers();
     }
 
     @Override
@@ -194,6 +199,7 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
         String why;
         synchronized (stateLock) {
             why = state == State.TERMINATED ? "pool terminated" : !planned ? firstLine(reason.getMessage())
+                    : worker.retireReason != null ? worker.retireReason
                     : state == State.RUNNING ? "retired" : "pool closed";
         }
         insights.workerEnded(worker.name, worker.connection.pid(), exitCode, why);
@@ -201,6 +207,13 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
 
     private static String firstLine(String message) {
         return message == null ? "" : message.lines().findFirst().orElse("");
+    }
+
+    @Override
+    public void grow() {
+        if (needsWorkers()) {
+            supervisor.grow();
+        }
     }
 
     @Override

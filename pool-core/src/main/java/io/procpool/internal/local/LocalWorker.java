@@ -54,6 +54,14 @@ final class LocalWorker {
     /** A replacement has been asked for: a worker is replaced at most once. */
     boolean replaced;                                                           // guarded by InFlight.lock
     private double averageTaskNanos = -1;                                       // guarded by InFlight.lock
+    /** Since when it holds no task (when it became ready, or answered its last one). */
+    long idleSinceNanos = launchedNanos;                                        // guarded by InFlight.lock
+    /** Why the pool retired it while it was sound (memory, idle), for its end's record; null for none of those. */
+    volatile String retireReason;                                               // written under InFlight.lock
+    /** The id of the running task an idle worker took the tasks behind away from; -1 for none. */
+    long stolenBehind = -1;                                                     // guarded by InFlight.lock
+    /** When its resident memory was last read: the reads are rate-limited. Its reader thread only. */
+    long memoryReadNanos = launchedNanos - TimeUnit.SECONDS.toNanos(1);
 
     LocalWorker(String name, WorkerConnection connection, Condition changed) {
         this.name = name;
@@ -93,6 +101,15 @@ final class LocalWorker {
         if (nanos >= 0) {
             averageTaskNanos = averageTaskNanos < 0 ? nanos : averageTaskNanos * 0.8 + nanos * 0.2;
         }
+    }
+
+    /**
+     * How long its running task may run before an idle worker takes back the tasks queued behind it: twice what a
+     * task of this worker usually takes, and at least {@code floorNanos} (a steal costs a round trip). Caller holds
+     * the lock.
+     */
+    long stealAfterNanos(long floorNanos) {
+        return averageTaskNanos < 0 ? floorNanos : Math.max(floorNanos, (long) (2 * averageTaskNanos));
     }
 
     /**

@@ -10,14 +10,40 @@ import java.util.Optional;
  *
  * <p>Thread-safety: immutable.
  *
- * @param workers           how many worker JVMs
- * @param name              the pool's name; workers are {@code <name>-worker-<n>}
- * @param initializer       run once in every worker before its first task, or {@code null}
- * @param maxTasksPerWorker a worker is replaced after this many tasks; 0 for never
- * @param taskTimeout       how long one task (one item of a chunk) may run, if limited
- * @param launch            how to start a worker JVM
- * @param recordArguments   whether insights keep a short summary of each task's arguments
+ * @param workers            how many worker JVMs it starts with, and keeps at least (an elastic pool's minimum)
+ * @param name               the pool's name; workers are {@code <name>-worker-<n>}
+ * @param initializer        run once in every worker before its first task, or {@code null}
+ * @param maxTasksPerWorker  a worker is replaced after this many tasks; 0 for never
+ * @param taskTimeout        how long one task (one item of a chunk) may run, if limited
+ * @param launch             how to start a worker JVM
+ * @param recordArguments    whether insights keep a short summary of each task's arguments
+ * @param maxWorkers         most workers at once; {@code workers} for a fixed pool
+ * @param idleTimeout        how long a worker beyond {@code workers} may idle before it stops
+ * @param maxWorkerMemory    resident bytes above which a worker is replaced after a task; 0 for no limit
+ * @param retryOnWorkerDeath how many more times a task whose worker died under it runs again
  */
 public record PoolConfig(int workers, String name, TaskRunnable initializer, long maxTasksPerWorker,
-                         Optional<Duration> taskTimeout, LaunchSpec launch, boolean recordArguments) {
+                         Optional<Duration> taskTimeout, LaunchSpec launch, boolean recordArguments,
+                         int maxWorkers, Duration idleTimeout, long maxWorkerMemory, int retryOnWorkerDeath) {
+
+    /** The default idle timeout of an elastic pool's extra workers. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+    /** A fixed pool of {@code workers} with none of the adaptive settings. */
+    public PoolConfig(int workers, String name, TaskRunnable initializer, long maxTasksPerWorker,
+                      Optional<Duration> taskTimeout, LaunchSpec launch, boolean recordArguments) {
+        this(workers, name, initializer, maxTasksPerWorker, taskTimeout, launch, recordArguments, workers,
+                DEFAULT_IDLE_TIMEOUT, 0, 0);
+    }
+
+    /** Whether the pool grows and shrinks between {@link #workers()} and {@link #maxWorkers()}. */
+    public boolean elastic() {
+        return maxWorkers > workers;
+    }
+
+    /** A copy with other adaptive settings (the tests' way to reach them without the public builder). */
+    PoolConfig adaptive(int maxWorkers, Duration idleTimeout, long maxWorkerMemory, int retryOnWorkerDeath) {
+        return new PoolConfig(workers, name, initializer, maxTasksPerWorker, taskTimeout, launch, recordArguments,
+                maxWorkers, idleTimeout, maxWorkerMemory, retryOnWorkerDeath);
+    }
 }

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Starts a pool's workers and replaces the ones that leave: the first ones in waves (so that a {@code java} that
  * cannot start is noticed after one wave, not after hundreds of launches), a replacement once per worker that
  * retires or dies, and after {@link #MAX_FAILED_STARTS} failed starts in a row with no worker left, the queued work
- * fails instead of waiting for a worker that will not come.
+ * fails instead of waiting for a worker that will not come. An elastic pool also grows here, one worker at a time
+ * ({@link #grow}); it shrinks by retiring idle workers in {@link InFlight#retireIdle}.
  *
  * <p>Threading: {@link #startAll} runs on the builder's thread; replacements start on the pool's supervision
  * executor. Counters are atomic; the workers themselves live in {@link InFlight}.
@@ -54,6 +55,8 @@ final class Supervisor {
     private final AtomicInteger workerNumbers = new AtomicInteger();
     private final AtomicInteger failedStarts = new AtomicInteger();
     private final AtomicInteger respawns = new AtomicInteger();
+    /** Extra workers asked for by {@link #grow} and not yet added to {@link InFlight}. */
+    private final AtomicInteger growing = new AtomicInteger();
     private final InsightsRecorder insights;
 
     Supervisor(PoolConfig config, Launcher launcher, ClassLoader userClassLoader, InFlight inFlight,
@@ -165,6 +168,36 @@ final class Supervisor {
                     + failures + " times in a row, so queued work fails instead of waiting; the last failure: "
                     + e.getMessage(), e));
         }
+    }
+
+    /**
+     * Starts one more worker for an elastic pool if {@link InFlight#wantsWorker} says work waits for it; at most
+     * one such start at a time.
+     */
+    void grow() {
+        synchronized (growing) {
+            if (!inFlight.wantsWorker(growing.get())) {
+                return;
+            }
+            growing.incrementAndGet();
+        }
+        LOG.debug("pool {} grows: work waits and every worker is busy", config.name());
+        executor.execute(() -> {
+            LocalWorker worker;
+            try {
+                worker = launch();
+            } catch (RuntimeException e) {
+                LOG.warn("pool {} could not start an extra worker: {}", config.name(), e.getMessage());
+                return;
+            } finally {
+                growing.decrementAndGet();
+            }
+            try {
+                awaitReady(worker);
+            } catch (RuntimeException e) {
+                LOG.warn("an extra worker of pool {} failed to start: {}", config.name(), e.getMessage());
+            }
+        });
     }
 
     /** With no live worker (every start failed), new work tries to start one again. */

@@ -250,6 +250,11 @@ final class WorkerConnection {
         sendControl(Frame.of(FrameType.CANCEL, taskId));
     }
 
+    /** Asks the worker to skip a task it has not started (work stealing); a started one runs on, uninterrupted. */
+    void unqueue(long taskId) {
+        sendControl(Frame.of(FrameType.UNQUEUE, taskId));
+    }
+
     private void sendControl(Frame frame) {
         try {
             child.toChild().writeAndFlush(frame);

@@ -41,6 +41,12 @@ public enum FrameType {
     SHUTDOWN(0x07, Direction.TO_WORKER),
     /** The one task of a {@code JvmProcess} child: payload = Kryo-encoded {@code ProcessStart}. */
     START_PROCESS(0x08, Direction.TO_WORKER),
+    /**
+     * Takes back a task that has not started (work stealing): id = task id, empty payload. Answered
+     * {@link #CANCELLED} when the task waits in the worker's queue (or arrives later, as for {@link #CANCEL});
+     * ignored when it runs or was answered: unlike CANCEL it never interrupts.
+     */
+    UNQUEUE(0x09, Direction.TO_WORKER),
 
     // ---- worker to parent ----
     /** The worker is ready: payload {@code Hello} (protocol version, pid, name). */

@@ -236,6 +236,7 @@ final class FakeWorker {
                         tasks.add(frame);
                     }
                     case CANCEL -> cancel(frame.id());
+                    case UNQUEUE -> unqueue(frame.id());
                     case SHUTDOWN -> tasks.add(SHUTDOWN);
                     case FUNCTION, FORGET -> { } // it echoes every task's payload; it needs no functions
                     default -> throw new IOException("unexpected frame for a pool worker: " + frame);
@@ -254,6 +255,16 @@ final class FakeWorker {
         cancelled.add(taskId);
         if (runningTaskId == taskId) {
             runner.interrupt();
+        }
+    }
+
+    /** As TaskLoop: a task still queued is answered CANCELLED at once; a running one runs on, uninterrupted. */
+    private void unqueue(long taskId) throws IOException {
+        if (tasks.removeIf(next -> next instanceof Frame task && task.id() == taskId)) {
+            countAnswer();
+            send(Frame.of(FrameType.CANCELLED, taskId));
+        } else if (runningTaskId != taskId) {
+            cancelled.add(taskId); // not arrived yet: skipped when it does
         }
     }
 
