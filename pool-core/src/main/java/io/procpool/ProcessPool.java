@@ -145,9 +145,10 @@ public final class ProcessPool implements Pool {
     }
 
     /**
-     * Takes no new work, waits for the work already accepted, then stops the workers. Idempotent. From a callback of
-     * one of this pool's futures it waits like from any thread (callbacks run on the pool's callback threads, and the
-     * answers it waits for arrive on others); on one of the pool's internal threads it starts closing and returns.
+     * Takes no new work, waits for the work already accepted (every future done, its callbacks run), then stops the
+     * workers. Idempotent. Called from a callback of one of this pool's futures (or another of the pool's threads) it
+     * cannot wait for that callback: it starts closing and returns at once; a later {@code close()} from another
+     * thread waits.
      */
     @Override
     public void close() {

@@ -503,6 +503,16 @@ final class InFlight implements WorkerConnection.Events {
         return wait;
     }
 
+    /** Whether a worker that takes work holds no task (an idle writer may steal). Caller holds the lock. */
+    private boolean someWorkerIdles() {
+        for (LocalWorker each : workers) {
+            if (each.held.isEmpty() && each.state() == WorkerInfo.State.RUNNING) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether another worker than {@code thief} holds tasks it could steal (the common answer: no). Caller holds lock. */
     private boolean hasStealable(LocalWorker thief) {
         for (LocalWorker victim : workers) {
@@ -645,6 +655,9 @@ final class InFlight implements WorkerConnection.Events {
             LocalWorker.Held held = worker.held.get(taskId);
             if (held != null) {
                 worker.held.put(taskId, new LocalWorker.Held(held.task(), held.sentNanos(), System.nanoTime()));
+                if (worker.held.size() > 1 && queue.isEmpty() && someWorkerIdles()) {
+                    workQueued.signalAll(); // what waits behind this task may be stolen once it has run a while
+                }
             }
         } finally {
             lock.unlock();

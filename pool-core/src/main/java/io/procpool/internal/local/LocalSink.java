@@ -57,8 +57,7 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
         this.supervision = Executors.newCachedThreadPool(PoolThreads.internal(config.name() + "-supervisor-%d"));
         this.timer = Executors.newSingleThreadScheduledExecutor(PoolThreads.internal(config.name() + "-timer"));
         // User callbacks may block (even on this pool): a cached pool never makes one wait for another.
-        this.callbacks = Executors.newCachedThreadPool(new com.google.common.util.concurrent.ThreadFactoryBuilder()
-                .setNameFormat(config.name() + "-callbacks-%d").setDaemon(true).build());
+        this.callbacks = Executors.newCachedThreadPool(PoolThreads.callbacks(config.name() + "-callbacks-%d"));
         this.insights = new InsightsRecorder(config.name(), config.recordArguments());
         this.supervisor = new Supervisor(config, launcher, userClassLoader, inFlight, this::runOnSupervision,
                 this::needsWorkers, insights);
@@ -146,6 +145,7 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
         }
         task.onOutcome(this::ended);
         task.onOutcome(ended -> TaskReports.finished(insights, ended));
+        task.onSettled(this::settled);
         try {
             inFlight.enqueue(task, !PoolThreads.isInternal());
         } catch (InterruptedException e) {
@@ -160,6 +160,10 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
         if (task.outcome() instanceof Outcome.Cancelled) {
             inFlight.cancelled(task);
         }
+    }
+
+    /** The task's future is done and its callbacks have run: it is no longer work that close() waits for. */
+    private void settled(Task task) {
         synchronized (stateLock) {
             outstanding--;
             if (outstanding == 0) {
@@ -243,8 +247,10 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
      * (which the tasks' answers may need) it does not wait: it starts closing and returns.
      */
     public void close() {
-        if (PoolThreads.isInternal()) {
-            runOnSupervision(this::closeAndWait); // a supervision thread may wait: answers come on the readers
+        if (PoolThreads.isInternal() || PoolThreads.isCallback()) {
+            // It would wait for work that includes the callback it is called from, or for answers this thread reads:
+            // a supervision thread waits instead (answers come on the readers, callbacks on the callback threads).
+            runOnSupervision(this::closeAndWait);
             return;
         }
         closeAndWait();

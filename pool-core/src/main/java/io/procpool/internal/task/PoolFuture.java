@@ -45,7 +45,26 @@ public final class PoolFuture<T> extends CompletableFuture<T> {
      * {@link java.util.concurrent.CancellationException} makes it cancelled), on the right thread (class comment).
      */
     public void settle(T value, Throwable failure, Executor callbacks) {
-        Runnable settle = failure == null ? () -> complete(value) : () -> completeExceptionally(failure);
+        settle(value, failure, callbacks, () -> { });
+    }
+
+    /**
+     * As {@link #settle(Object, Throwable, Executor)}, then runs {@code then} on the same thread, once the future is
+     * complete and the callbacks chained onto it have run: what waits for "all work done" (a pool's close) counts the
+     * task out there, so that every future is done when it returns.
+     */
+    public void settle(T value, Throwable failure, Executor callbacks, Runnable then) {
+        Runnable settle = () -> {
+            try {
+                if (failure == null) {
+                    complete(value);
+                } else {
+                    completeExceptionally(failure);
+                }
+            } finally {
+                then.run();
+            }
+        };
         if (getNumberOfDependents() <= blockedWaiters.get()) {
             settle.run();
             return;

@@ -43,6 +43,7 @@ public final class Task {
     private final AtomicReference<Outcome> outcome = new AtomicReference<>();
     private final AtomicInteger attempts = new AtomicInteger();
     private List<Consumer<Task>> listeners = new ArrayList<>(2); // guarded by this; null once completed
+    private volatile Consumer<Task> onSettled = task -> { };
 
     /**
      * @param id        unique in this JVM
@@ -91,7 +92,8 @@ public final class Task {
         for (Consumer<Task> listener : toRun) {
             listener.accept(this);
         }
-        future.settle(how instanceof Outcome.Answered answered ? answered.value() : null, how.failure(), callbacks);
+        future.settle(how instanceof Outcome.Answered answered ? answered.value() : null, how.failure(), callbacks,
+                () -> onSettled.accept(this));
         return true;
     }
 
@@ -107,6 +109,15 @@ public final class Task {
             }
         }
         listener.accept(this);
+    }
+
+    /**
+     * Runs {@code hook} once the task's future is complete and the callbacks chained onto it have run (on the thread
+     * that ran them). One hook per task, set by its transport before it submits the task: its count of unfinished
+     * work, so that {@code close()} returns with every future done.
+     */
+    public void onSettled(Consumer<Task> hook) {
+        this.onSettled = hook;
     }
 
     /** How the task ended, or {@code null} while it has not. */

@@ -167,7 +167,7 @@ public final class ClusterSink implements TaskSink {
             }
             accepted.add(task);
         }
-        task.onOutcome(this::settled);
+        task.onSettled(this::settled);
         task.onOutcome(ended -> TaskReports.finished(insights, ended));
         try {
             inFlight.acquire();
