@@ -98,7 +98,10 @@ final class FakePool implements Supervisor.Launcher, AutoCloseable {
 
     /** The fake that started {@code task}, once one has. */
     FakeWorker startedBy(Task task) {
-        until(() -> task.isDone() || workers().stream().anyMatch(fake -> fake.started().contains(task.id())));
+        // started in a fake, and its STARTED frame read by the pool (which times and blames only what it knows ran)
+        until(() -> task.isDone() || workers().stream().anyMatch(fake -> fake.started().contains(task.id()))
+                && sink.inFlight.live(java.time.Instant.now()).workers().stream().anyMatch(live ->
+                        live.currentTask() != null && live.currentTask().taskId() == task.id()));
         if (workers().stream().noneMatch(fake -> fake.started().contains(task.id()))) {
             throw new AssertionError(task + " ended before any worker started it: " + task.outcome(),
                     task.outcome().failure());
