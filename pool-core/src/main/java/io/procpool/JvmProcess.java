@@ -1,9 +1,9 @@
 package io.procpool;
 
-import io.procpool.internal.process.ChildProcess;
+import io.procpool.internal.process.ChildJvm;
 import io.procpool.internal.process.CurrentProcess;
 import io.procpool.internal.process.DefaultLaunchSpec;
-import io.procpool.internal.process.ProcessChild;
+import io.procpool.internal.process.JvmProcessSupervisor;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -50,7 +50,7 @@ public class JvmProcess {
     /** What {@link #run()} runs unless a subclass overrides it; {@code null} for a subclass. */
     private final TaskRunnable target;
     /** The parent's handle on the running child: {@code null} until started, and never sent to the child. */
-    private transient volatile ProcessChild child;
+    private transient volatile JvmProcessSupervisor child;
 
     /**
      * A process that runs {@code target}, named {@code JvmProcess-<n>}.
@@ -127,7 +127,7 @@ public class JvmProcess {
             throw new IllegalStateException("a process can be started only once: " + this);
         }
         Object sent = getClass() == JvmProcess.class ? target : this;
-        child = ProcessChild.start(name, daemon, sent, DefaultLaunchSpec.forThisJvm("JvmProcess"));
+        child = JvmProcessSupervisor.start(name, daemon, sent, DefaultLaunchSpec.forThisJvm("JvmProcess"));
     }
 
     /**
@@ -158,7 +158,7 @@ public class JvmProcess {
         if (isThisJvm()) {
             return true;
         }
-        ProcessChild started = child;
+        JvmProcessSupervisor started = child;
         return started != null && started.exitCode().isEmpty();
     }
 
@@ -194,7 +194,7 @@ public class JvmProcess {
      *         killed it
      */
     public OptionalInt exitCode() {
-        ProcessChild started = child;
+        JvmProcessSupervisor started = child;
         return started == null || isThisJvm() ? OptionalInt.empty() : started.exitCode();
     }
 
@@ -238,7 +238,7 @@ public class JvmProcess {
     public String toString() {
         StringBuilder text = new StringBuilder("<").append(displayClassName()).append(" name='").append(name)
                 .append('\'');
-        ProcessChild started = child;
+        JvmProcessSupervisor started = child;
         String state;
         if (isThisJvm()) {
             text.append(" pid=").append(ProcessHandle.current().pid());
@@ -263,11 +263,11 @@ public class JvmProcess {
         return this == CurrentProcess.get() || this == ThisJvm.PROCESS;
     }
 
-    private ProcessChild startedChild(String action) {
+    private JvmProcessSupervisor startedChild(String action) {
         if (isThisJvm()) {
             throw new IllegalStateException("a process cannot " + action + " itself: " + this);
         }
-        ProcessChild started = child;
+        JvmProcessSupervisor started = child;
         if (started == null) {
             throw new IllegalStateException("only a started process can " + action + ": " + this);
         }
@@ -289,7 +289,7 @@ public class JvmProcess {
 
         /** {@code MainProcess}, or in a pool worker the worker's name (a pool worker is a daemon, as in Python). */
         private static JvmProcess describeThisJvm() {
-            String workerName = System.getProperty(ChildProcess.NAME_PROPERTY);
+            String workerName = System.getProperty(ChildJvm.NAME_PROPERTY);
             JvmProcess process = new JvmProcess(workerName != null ? workerName : "MainProcess", null, false);
             process.daemon = workerName != null;
             return process;

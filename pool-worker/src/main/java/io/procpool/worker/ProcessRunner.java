@@ -4,7 +4,7 @@ import io.procpool.JvmProcess;
 import io.procpool.TaskRunnable;
 import io.procpool.TaskSerializationException;
 import io.procpool.internal.codec.Codec;
-import io.procpool.internal.process.ChildProcess;
+import io.procpool.internal.process.ChildJvm;
 import io.procpool.internal.process.CurrentProcess;
 import io.procpool.internal.protocol.Frame;
 import io.procpool.internal.protocol.FrameReader;
@@ -58,7 +58,7 @@ final class ProcessRunner {
             self = describe((Payloads.ProcessStart) Codec.decode(start.payload(),
                     ClassLoader.getSystemClassLoader(), "process target"));
         } catch (TaskSerializationException e) {
-            System.err.print("Cannot start process \"" + System.getProperty(ChildProcess.NAME_PROPERTY) + "\": ");
+            System.err.print("Cannot start process \"" + System.getProperty(ChildJvm.NAME_PROPERTY) + "\": ");
             e.printStackTrace();
             System.exit(1); // the shutdown hook flushes partial lines and announces the exit
             return;

@@ -1,6 +1,6 @@
 package io.procpool.worker;
 
-import io.procpool.internal.process.ChildProcess;
+import io.procpool.internal.process.ChildJvm;
 import io.procpool.internal.process.OutputSink;
 import io.procpool.internal.protocol.Frame;
 import io.procpool.internal.protocol.FrameReader;
@@ -54,7 +54,7 @@ public final class WorkerMain {
         ExitAnnouncer.install(frames, output::flushPartialLines);
         ParentWatch.start();
 
-        String name = System.getProperty(ChildProcess.NAME_PROPERTY, "worker");
+        String name = System.getProperty(ChildJvm.NAME_PROPERTY, "worker");
         Frame first = input.read();
         if (first == null) {
             System.exit(0); // the parent went away before saying anything

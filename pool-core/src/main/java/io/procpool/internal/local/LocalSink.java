@@ -8,7 +8,7 @@ import io.procpool.PoolInsights;
 import io.procpool.Progress;
 import io.procpool.internal.insights.InsightsRecorder;
 import io.procpool.internal.task.TaskReports;
-import io.procpool.internal.process.ChildProcess;
+import io.procpool.internal.process.ChildJvm;
 import io.procpool.internal.task.FunctionRef;
 import io.procpool.internal.task.Outcome;
 import io.procpool.internal.task.Task;
@@ -71,7 +71,7 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
      *                       stopped
      */
     public static LocalSink start(PoolConfig config, ClassLoader userClassLoader) {
-        return start(config, ChildProcess::launch, userClassLoader);
+        return start(config, ChildJvm::launch, userClassLoader);
     }
 
     /** As {@link #start(PoolConfig, ClassLoader)}, with workers started by {@code launcher} (fake ones in tests). */

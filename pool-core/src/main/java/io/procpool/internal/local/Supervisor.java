@@ -2,7 +2,7 @@ package io.procpool.internal.local;
 
 import io.procpool.PoolException;
 import io.procpool.internal.codec.Codec;
-import io.procpool.internal.process.ChildProcess;
+import io.procpool.internal.process.ChildJvm;
 import io.procpool.internal.process.LaunchSpec;
 import io.procpool.internal.protocol.Payloads;
 import io.procpool.internal.insights.InsightsRecorder;
@@ -36,13 +36,13 @@ final class Supervisor {
     static final int MAX_FAILED_STARTS = 3;
 
     /**
-     * Starts a worker's process: {@link ChildProcess#launch} in production. A seam for pool-core's unit tests, which
+     * Starts a worker's process: {@link ChildJvm#launch} in production. A seam for pool-core's unit tests, which
      * start fake workers in threads of the test JVM instead.
      */
     @FunctionalInterface
     interface Launcher {
         /** @throws PoolException the process could not be started */
-        ChildProcess launch(String name, LaunchSpec spec);
+        ChildJvm launch(String name, LaunchSpec spec);
     }
 
     private final PoolConfig config;

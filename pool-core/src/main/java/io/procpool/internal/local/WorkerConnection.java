@@ -3,7 +3,7 @@ package io.procpool.internal.local;
 import io.procpool.PoolException;
 import io.procpool.internal.calls.PoolThreads;
 import io.procpool.internal.codec.Codec;
-import io.procpool.internal.process.ChildProcess;
+import io.procpool.internal.process.ChildJvm;
 import io.procpool.internal.protocol.ChannelCorruptedException;
 import io.procpool.internal.protocol.Frame;
 import io.procpool.internal.protocol.FrameReader;
@@ -69,7 +69,7 @@ final class WorkerConnection {
     }
 
     private final String name;
-    private final ChildProcess child;
+    private final ChildJvm child;
     private final CompletableFuture<Payloads.Hello> ready = new CompletableFuture<>();
     private final Set<Long> functionsSent = ConcurrentHashMap.newKeySet();
     private final ClassLoader userClassLoader;
@@ -77,14 +77,14 @@ final class WorkerConnection {
     private Events events;       // likewise
     private Thread reader;       // likewise
 
-    private WorkerConnection(String name, ChildProcess child, ClassLoader userClassLoader) {
+    private WorkerConnection(String name, ChildJvm child, ClassLoader userClassLoader) {
         this.name = name;
         this.child = child;
         this.userClassLoader = userClassLoader;
     }
 
     /** Opens the channel of a just-started worker and sends it its INIT frame. */
-    static WorkerConnection open(ChildProcess child, byte[] initPayload, ClassLoader userClassLoader) {
+    static WorkerConnection open(ChildJvm child, byte[] initPayload, ClassLoader userClassLoader) {
         String name = child.name();
         try {
             child.toChild().writeAndFlush(new Frame(FrameType.INIT, 0, initPayload));
@@ -120,7 +120,7 @@ final class WorkerConnection {
         return child.pid();
     }
 
-    ChildProcess child() {
+    ChildJvm child() {
         return child;
     }
 
@@ -293,7 +293,7 @@ final class WorkerConnection {
     }
 
     private PoolException startupFailure(int exitCode, String stderrTail) {
-        String hint = stderrTail.contains(ChildProcess.WORKER_MAIN)
+        String hint = stderrTail.contains(ChildJvm.WORKER_MAIN)
                 ? "\nThe worker main class is not on the workers' class path: add the dependency "
                 + "io.procpool:pool-worker (runtime scope is enough), or set the class path on the builder."
                 : "";

@@ -113,7 +113,7 @@ public final class DefaultLaunchSpec {
     private static void requireWorkerMain(String what) {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         try {
-            Class.forName(ChildProcess.WORKER_MAIN, false,
+            Class.forName(ChildJvm.WORKER_MAIN, false,
                     loader != null ? loader : ClassLoader.getSystemClassLoader());
         } catch (ClassNotFoundException e) {
             if (workerOnModulePath()) {

@@ -6,7 +6,7 @@ import io.procpool.PoolException;
 import io.procpool.TaskTimeoutException;
 import io.procpool.WorkerDiedException;
 import io.procpool.internal.codec.Codec;
-import io.procpool.internal.process.ChildProcess;
+import io.procpool.internal.process.ChildJvm;
 import io.procpool.internal.process.LaunchSpec;
 import io.procpool.internal.protocol.FrameType;
 import io.procpool.internal.task.Task;
@@ -57,14 +57,14 @@ final class FakePool implements Supervisor.Launcher, AutoCloseable {
     }
 
     @Override
-    public ChildProcess launch(String name, LaunchSpec spec) {
+    public ChildJvm launch(String name, LaunchSpec spec) {
         FakeWorker fake;
         synchronized (launched) {
             fake = new FakeWorker(name, faultsByLaunch.apply(launched.size() + 1));
             launched.add(fake);
         }
         fake.start();
-        return ChildProcess.over(name, fake.process, List.of("fake-worker", name));
+        return ChildJvm.over(name, fake.process, List.of("fake-worker", name));
     }
 
     /** Submits a CALL whose answer is {@code value}. */

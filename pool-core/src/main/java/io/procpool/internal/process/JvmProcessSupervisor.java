@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The parent's side of one {@link JvmProcess} child: it starts the child through {@link ChildProcess} (the one
+ * The parent's side of one {@link JvmProcess} child: it starts the child through {@link ChildJvm} (the one
  * launcher), sends it its target in a START_PROCESS frame, forwards the lines it prints, notes how it announced its
  * exit, and once it has ended completes its exit code in Python's convention.
  *
@@ -27,18 +27,18 @@ import org.slf4j.LoggerFactory;
  * non-daemon thread, which is what keeps the parent JVM from exiting while the child runs. Every method is
  * thread-safe.
  */
-public final class ProcessChild {
+public final class JvmProcessSupervisor {
     /** The lifecycle logs under the public class's name, in the parent and in the child. */
     private static final Logger LOG = LoggerFactory.getLogger(JvmProcess.class);
     /** How long the reader may take to forward what a dead child left in the pipe. */
     private static final long DRAIN_MILLIS = 2_000;
 
     private final String name;
-    private final ChildProcess child;
+    private final ChildJvm child;
     private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
     private final Thread reader;
 
-    private ProcessChild(String name, ChildProcess child) {
+    private JvmProcessSupervisor(String name, ChildJvm child) {
         this.name = name;
         this.child = child;
         this.reader = new Thread(this::readFrames, name + "-reader");
@@ -53,9 +53,9 @@ public final class ProcessChild {
      * @throws io.procpool.TaskSerializationException the target cannot be encoded
      * @throws io.procpool.PoolException              the child JVM cannot be started
      */
-    public static ProcessChild start(String name, boolean daemon, Object target, LaunchSpec spec) {
+    public static JvmProcessSupervisor start(String name, boolean daemon, Object target, LaunchSpec spec) {
         byte[] startPayload = Codec.encode(new Payloads.ProcessStart(name, daemon, target), "process target");
-        ProcessChild started = new ProcessChild(name, ChildProcess.launch(name, spec));
+        JvmProcessSupervisor started = new JvmProcessSupervisor(name, ChildJvm.launch(name, spec));
         LOG.debug("starting {} (pid {}{})", name, started.pid(), daemon ? ", daemon" : "");
         try {
             started.child.toChild().writeAndFlush(new Frame(FrameType.START_PROCESS, 0, startPayload));

@@ -27,13 +27,13 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: {@link #toChild()} is thread-safe (synchronized writer); {@link #nextFrame()} belongs to one
  * reader thread; the rest is thread-safe.
  */
-public final class ChildProcess {
+public final class ChildJvm {
     /** The worker main, started by class name so pool-core does not depend on pool-worker. */
     public static final String WORKER_MAIN = "io.procpool.worker.WorkerMain";
     /** System property that tells the child its name. */
     public static final String NAME_PROPERTY = "procpool.child.name";
 
-    private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ChildJvm.class);
     private static final int PIPE_BUFFER = 64 * 1024;
     /** At most this many raw bytes are dumped per report. */
     private static final int RAW_BYTES_SHOWN = 256;
@@ -56,7 +56,7 @@ public final class ChildProcess {
     private boolean firstFrameRead;          // the channel reader's thread only
     private volatile Long exitAnnouncement;  // the EXIT frame's id, once the child sent it
 
-    private ChildProcess(String name, Process process, List<String> commandLine) {
+    private ChildJvm(String name, Process process, List<String> commandLine) {
         this.name = name;
         this.process = process;
         this.commandLine = commandLine;
@@ -72,7 +72,7 @@ public final class ChildProcess {
      *
      * @throws PoolException the process could not be started (no {@code java} there, say)
      */
-    public static ChildProcess launch(String name, LaunchSpec spec) {
+    public static ChildJvm launch(String name, LaunchSpec spec) {
         ClassDataSharing.Plan sharing = ClassDataSharing.plan(spec);
         List<String> command = commandLine(name, spec, sharing.options());
         try {
@@ -80,7 +80,7 @@ public final class ChildProcess {
             ChildReaper.register(process);
             sharing.onExit(process);
             LOG.debug("started {} (pid {}): {}", name, process.pid(), command);
-            return new ChildProcess(name, process, command);
+            return new ChildJvm(name, process, command);
         } catch (IOException e) {
             throw new PoolException("cannot start " + name + " with command line " + String.join(" ", command)
                     + ": " + e.getMessage(), e);
@@ -92,8 +92,8 @@ public final class ChildProcess {
      * thread of the test JVM behind an in-memory {@link Process}. Production code starts children with
      * {@link #launch}.
      */
-    public static ChildProcess over(String name, Process process, List<String> commandLine) {
-        return new ChildProcess(name, process, List.copyOf(commandLine));
+    public static ChildJvm over(String name, Process process, List<String> commandLine) {
+        return new ChildJvm(name, process, List.copyOf(commandLine));
     }
 
     static List<String> commandLine(String name, LaunchSpec spec, List<String> sharingOptions) {
