@@ -126,7 +126,8 @@ class PoolDashboardBrowserTest {
                 .collect(Collectors.toSet())));
         assertTrue(after.size() >= 1);
         browser.executeScript("document.querySelector(\"#failures details[data-outcome='FAILED']\").open = true;");
-        Thread.sleep(1_500); // not a wait for a condition: lets one more poll redraw before the picture is taken
+        String completed = text("#k-completed");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !text("#k-completed").equals(completed)); // one more redraw
         Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
         Path target = Paths.get("target", "dashboard.png");
         Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
