@@ -178,8 +178,11 @@ final class InFlight implements WorkerConnection.Events {
         }
     }
 
-    /** The worker said hello: it takes work from now on, unless the pool stopped meanwhile. */
-    boolean ready(LocalWorker worker) {
+    /**
+     * The worker said hello: it takes work from now on, unless the pool stopped meanwhile (then it stays RETIRING and
+     * its writer sends SHUTDOWN).
+     */
+    void ready(LocalWorker worker) {
         lock.lock();
         try {
             worker.idleSinceNanos = System.nanoTime();
@@ -188,7 +191,6 @@ final class InFlight implements WorkerConnection.Events {
             if (ready && !queue.isEmpty()) {
                 workQueued.signal(); // its writer is not waiting yet; one that took the last wake-up may need it
             }
-            return ready;
         } finally {
             lock.unlock();
         }

@@ -120,9 +120,10 @@ final class Supervisor {
                     : new PoolException("worker " + worker.name + " failed to start: " + e.getCause(), e.getCause());
         }
         insights.workerReady(worker.name, Duration.ofNanos(System.nanoTime() - worker.launchedNanos));
-        if (inFlight.ready(worker)) {
-            worker.connection.startWriter();
-        }
+        inFlight.ready(worker);
+        // Also for a worker the pool retired while it started (close() found it STARTING): its writer takes no task
+        // and sends SHUTDOWN at once, so it exits by itself instead of being killed after the stop grace.
+        worker.connection.startWriter();
     }
 
     /** Starts a replacement for {@code gone} if the pool still needs it. */
