@@ -443,6 +443,10 @@ final class InFlight implements WorkerConnection.Events {
                     if (!queue.isEmpty()) {
                         workQueued.signal(); // another writer may have room for the rest
                         grow = config.elastic();
+                    } else if (!batch.isEmpty() && worker.running() != null && someWorkerIdles()) {
+                        // The batch waits behind a task its worker runs, while an idle writer waits with no
+                        // deadline (it planned no steal, there was nothing to steal): it plans again now.
+                        workQueued.signalAll();
                     }
                 }
             } finally {
