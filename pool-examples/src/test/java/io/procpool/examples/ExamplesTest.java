@@ -63,7 +63,7 @@ class ExamplesTest {
         List<String> names = runOk("list").stdout().stream().map(line -> line.split(" ")[0]).toList();
         assertEquals(List.of("digest", "wordcount", "speedup", "spawn", "args", "import-target", "names", "daemon",
                 "join", "join-timeout", "terminate", "exitcodes", "logging", "logger-level", "subclass", "pool-traceback",
-                "cluster"), names);
+                "cluster", "consumers", "event", "lock", "condition", "semaphore", "shared-map", "mapreduce"), names);
     }
 
     @Test
