@@ -1,6 +1,7 @@
 package io.procpool;
 
-import io.procpool.internal.local.LocalPool;
+import io.procpool.internal.calls.PoolCalls;
+import io.procpool.internal.local.LocalSink;
 import io.procpool.internal.local.PoolConfig;
 import io.procpool.internal.process.DefaultLaunchSpec;
 import io.procpool.internal.process.LaunchSpec;
@@ -15,6 +16,7 @@ import java.util.Objects;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -42,11 +44,15 @@ public final class ProcessPool implements Pool {
     private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
 
     private final PoolConfig config;
-    private final LocalPool local;
+    /** The local transport: the workers, their tasks and the pool's lifecycle. */
+    private final LocalSink sink;
+    /** What each call does with its tasks (chunking, ordering, progress), on {@link #sink}. */
+    private final PoolCalls calls;
 
-    private ProcessPool(PoolConfig config, LocalPool local) {
+    private ProcessPool(PoolConfig config, LocalSink sink) {
         this.config = config;
-        this.local = local;
+        this.sink = sink;
+        this.calls = new PoolCalls(sink);
     }
 
     /**
@@ -73,75 +79,75 @@ public final class ProcessPool implements Pool {
 
     @Override
     public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunkSize) {
-        return local.map(fn, items, chunkSize);
+        return calls.map(fn, items, chunkSize);
     }
 
     @Override
     public <T, R> CompletableFuture<List<R>> mapAsync(TaskFunction<? super T, ? extends R> fn,
                                                       Iterable<? extends T> items, int chunkSize) {
-        return local.mapAsync(fn, items, chunkSize);
+        return calls.mapAsync(fn, items, chunkSize);
     }
 
     @Override
     public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
                                  int chunkSize) {
-        return local.imap(fn, items, chunkSize);
+        return calls.imap(fn, items, chunkSize);
     }
 
     @Override
     public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items, int chunkSize) {
-        return local.imap(fn, items, chunkSize);
+        return calls.imap(fn, items, chunkSize);
     }
 
     @Override
     public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
                                           int chunkSize) {
-        return local.imapUnordered(fn, items, chunkSize);
+        return calls.imapUnordered(fn, items, chunkSize);
     }
 
     @Override
     public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
                                           int chunkSize) {
-        return local.imapUnordered(fn, items, chunkSize);
+        return calls.imapUnordered(fn, items, chunkSize);
     }
 
     @Override
     public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
                               ProgressListener listener, Duration every) {
-        return local.map(fn, items, listener, every);
+        return calls.map(fn, items, listener, every);
     }
 
     @Override
     public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
                                  ProgressListener listener, Duration every) {
-        return local.imap(fn, items, listener, every);
+        return calls.imap(fn, items, listener, every);
     }
 
     @Override
     public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
                                           ProgressListener listener, Duration every) {
-        return local.imapUnordered(fn, items, listener, every);
+        return calls.imapUnordered(fn, items, listener, every);
     }
 
     @Override
     public <A, B, R> List<R> starmap(TaskBiFunction<? super A, ? super B, ? extends R> fn,
                                      Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunkSize) {
-        return local.starmap(fn, pairs, chunkSize);
+        return calls.starmap(fn, pairs, chunkSize);
     }
 
     @Override
     public <R> R apply(TaskCallable<? extends R> task) {
-        return local.apply(task);
+        return calls.apply(task);
     }
 
     @Override
     public <R> CompletableFuture<R> applyAsync(TaskCallable<? extends R> task) {
-        return local.applyAsync(task);
+        return calls.applyAsync(task);
     }
 
     @Override
     public <T, R> CompletableFuture<R> applyAsync(TaskFunction<? super T, ? extends R> fn, T arg) {
-        return local.applyAsync(fn, arg);
+        return calls.applyAsync(fn, arg);
     }
 
     /**
@@ -152,27 +158,32 @@ public final class ProcessPool implements Pool {
      */
     @Override
     public void close() {
-        local.close();
+        sink.close();
     }
 
     @Override
     public void terminate() {
-        local.terminate();
+        sink.terminate();
     }
 
     @Override
     public List<WorkerInfo> workers() {
-        return local.workers();
+        return sink.workers();
     }
 
     @Override
     public PoolInsights insights() {
-        return local.insights();
+        return sink.snapshot(calls.runningCalls());
     }
 
     /** @return how many workers this pool started to replace workers that died or timed out */
     public int respawnCount() {
-        return local.respawns();
+        return sink.respawns();
+    }
+
+    @Override
+    public ExecutorService asExecutorService() {
+        return calls.executorService(this);
     }
 
     @Override
@@ -388,7 +399,7 @@ public final class ProcessPool implements Pool {
          */
         public ProcessPool build() {
             PoolConfig config = validate();
-            return new ProcessPool(config, LocalPool.start(config, contextLoader()));
+            return new ProcessPool(config, LocalSink.start(config, contextLoader()));
         }
 
         private PoolConfig validate() {

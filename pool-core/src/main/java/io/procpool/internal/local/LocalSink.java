@@ -125,7 +125,7 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
     }
 
     @Override
-    public void release(FunctionRef function) {
+    public void functionDone(FunctionRef function) {
         inFlight.forget(function);
     }
 

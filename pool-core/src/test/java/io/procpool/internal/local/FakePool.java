@@ -39,7 +39,8 @@ final class FakePool implements Supervisor.Launcher, AutoCloseable {
     private FakePool(int workers, long maxTasksPerWorker, IntFunction<FakeWorker.Faults> faultsByLaunch) {
         this.faultsByLaunch = faultsByLaunch;
         PoolConfig config = new PoolConfig(workers, "fake", null, maxTasksPerWorker, Optional.empty(),
-                new LaunchSpec(Path.of("/no/java/for/fakes"), List.of(), List.of()), false);
+                new LaunchSpec(Path.of("/no/java/for/fakes"), List.of(), List.of()), false, workers,
+                PoolConfig.DEFAULT_IDLE_TIMEOUT, 0, 0);
         this.sink = LocalSink.start(config, this, FakePool.class.getClassLoader());
     }
 
