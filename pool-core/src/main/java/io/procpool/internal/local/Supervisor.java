@@ -22,11 +22,12 @@ import org.slf4j.LoggerFactory;
  * Starts a pool's workers and replaces the ones that leave: the first ones in waves (so that a {@code java} that
  * cannot start is noticed after one wave, not after hundreds of launches), a replacement once per worker that
  * retires or dies, and after {@link #MAX_FAILED_STARTS} failed starts in a row with no worker left, the queued work
- * fails instead of waiting for a worker that will not come. An elastic pool also grows here, one worker at a time
- * ({@link #grow}); it shrinks by retiring idle workers in {@link InFlight#retireIdle}.
+ * fails instead of waiting for a worker that will not come. An elastic pool's extra workers start here too
+ * ({@link #startExtra}, decided by {@link Watchdog#wantsWorker}). Replacements after a death are counted in the
+ * pool's insights, the one count of respawns.
  *
  * <p>Threading: {@link #startAll} runs on the builder's thread; replacements start on the pool's supervision
- * executor. Counters are atomic; the workers themselves live in {@link InFlight}.
+ * executor. Counters are atomic; the workers themselves live in {@link Placement}.
  */
 final class Supervisor {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
@@ -48,26 +49,31 @@ final class Supervisor {
     private final PoolConfig config;
     private final Launcher launcher;
     private final ClassLoader userClassLoader;
-    private final InFlight inFlight;
+    private final Placement placement;
+    private Replies replies;  // set once before the first worker starts
+    private WorkerEnds ends;   // likewise
     private final Executor executor;
     /** Whether the pool still wants workers (running, or closing with work left). */
     private final BooleanSupplier needsWorkers;
     private final AtomicInteger workerNumbers = new AtomicInteger();
     private final AtomicInteger failedStarts = new AtomicInteger();
-    private final AtomicInteger respawns = new AtomicInteger();
-    /** Extra workers asked for by {@link #grow} and not yet added to {@link InFlight}. */
-    private final AtomicInteger growing = new AtomicInteger();
     private final InsightsRecorder insights;
 
-    Supervisor(PoolConfig config, Launcher launcher, ClassLoader userClassLoader, InFlight inFlight,
+    Supervisor(PoolConfig config, Launcher launcher, ClassLoader userClassLoader, Placement placement,
                Executor executor, BooleanSupplier needsWorkers, InsightsRecorder insights) {
         this.insights = insights;
         this.config = config;
         this.launcher = launcher;
         this.userClassLoader = userClassLoader;
-        this.inFlight = inFlight;
+        this.placement = placement;
         this.executor = executor;
         this.needsWorkers = needsWorkers;
+    }
+
+    /** Where the workers' connections report what their workers say and how they end. */
+    void reportTo(Replies replies, WorkerEnds ends) {
+        this.replies = replies;
+        this.ends = ends;
     }
 
     /**
@@ -95,10 +101,10 @@ final class Supervisor {
         byte[] init = Codec.encode(new Payloads.InitRequest(name, config.initializer()), "initializer");
         WorkerConnection connection = WorkerConnection.open(launcher.launch(name, config.launch()), init,
                 userClassLoader);
-        LocalWorker worker = new LocalWorker(name, connection, inFlight.newWorkerCondition());
+        LocalWorker worker = new LocalWorker(name, connection, placement.lock.newCondition());
         insights.workerLaunched(name, connection.pid());
-        inFlight.add(worker);
-        connection.start(worker, inFlight, executor);
+        placement.add(worker);
+        connection.start(worker, placement, replies, ends, executor);
         return worker;
     }
 
@@ -120,9 +126,10 @@ final class Supervisor {
                     : new PoolException("worker " + worker.name + " failed to start: " + e.getCause(), e.getCause());
         }
         insights.workerReady(worker.name, Duration.ofNanos(System.nanoTime() - worker.launchedNanos));
-        if (inFlight.ready(worker)) {
-            worker.connection.startWriter();
-        }
+        placement.ready(worker);
+        // Also for a worker the pool retired while it started (close() found it STARTING): its writer takes no task
+        // and sends SHUTDOWN at once, so it exits by itself instead of being killed after the stop grace.
+        worker.connection.startWriter();
     }
 
     /** Starts a replacement for {@code gone} if the pool still needs it. */
@@ -131,7 +138,7 @@ final class Supervisor {
             return;
         }
         if (afterDeath) {
-            respawns.incrementAndGet();
+            insights.respawned(gone.name, firstLine(why));
         }
         LOG.debug("replacing {}: {}", gone, why);
         executor.execute(this::startReplacement);
@@ -143,7 +150,7 @@ final class Supervisor {
             awaitReady(worker);
             failedStarts.set(0);
             if (!needsWorkers.getAsBoolean()) {
-                inFlight.retire(worker); // the pool closed while it started
+                placement.retire(worker); // the pool closed while it started
             }
         } catch (RuntimeException e) {
             onFailedStart(e);
@@ -163,25 +170,22 @@ final class Supervisor {
         }
         LOG.error("pool {} could not start a worker {} times in a row; failing queued work", config.name(),
                 failures);
-        if (inFlight.liveWorkers() == 0) {
-            inFlight.failQueued(new PoolException("pool " + config.name() + " could not start a worker "
+        if (placement.liveWorkers() == 0) {
+            placement.failQueued(new PoolException("pool " + config.name() + " could not start a worker "
                     + failures + " times in a row, so queued work fails instead of waiting; the last failure: "
                     + e.getMessage(), e));
         }
     }
 
     /**
-     * Starts one more worker for an elastic pool if {@link InFlight#wantsWorker} says work waits for it; at most
-     * one such start at a time.
+     * Starts one more worker for an elastic pool ({@link Watchdog#wantsWorker} decided so); {@code launched} runs
+     * once the worker is registered or could not be launched.
      */
-    void grow() {
-        synchronized (growing) {
-            if (!inFlight.wantsWorker(growing.get())) {
-                return;
-            }
-            growing.incrementAndGet();
+    void startExtra(Runnable launched) {
+        if (!needsWorkers.getAsBoolean()) {
+            launched.run();
+            return;
         }
-        LOG.debug("pool {} grows: work waits and every worker is busy", config.name());
         executor.execute(() -> {
             LocalWorker worker;
             try {
@@ -190,7 +194,7 @@ final class Supervisor {
                 LOG.warn("pool {} could not start an extra worker: {}", config.name(), e.getMessage());
                 return;
             } finally {
-                growing.decrementAndGet();
+                launched.run();
             }
             try {
                 awaitReady(worker);
@@ -202,14 +206,13 @@ final class Supervisor {
 
     /** With no live worker (every start failed), new work tries to start one again. */
     void ensureWorkers() {
-        if (failedStarts.get() >= MAX_FAILED_STARTS && inFlight.liveWorkers() == 0
+        if (failedStarts.get() >= MAX_FAILED_STARTS && placement.liveWorkers() == 0
                 && failedStarts.compareAndSet(failedStarts.get(), 0)) {
             executor.execute(this::startReplacement);
         }
     }
 
-    /** How many workers were started to replace workers that died. */
-    int respawns() {
-        return respawns.get();
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 }

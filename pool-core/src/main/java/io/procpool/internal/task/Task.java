@@ -142,7 +142,7 @@ public final class Task {
     /** How long the task ran in its worker, once answered (a result or the task's own failure); -1 otherwise. */
     public long runNanos() {
         Outcome how = outcome.get();
-        return how instanceof Outcome.Answered a ? a.runNanos() : how instanceof Outcome.Failed f ? f.runNanos() : -1;
+        return how == null ? -1 : how.runNanos();
     }
 
     public long id() {
