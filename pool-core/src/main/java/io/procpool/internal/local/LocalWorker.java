@@ -106,6 +106,15 @@ final class LocalWorker {
         return live(life.advance(next));
     }
 
+    /**
+     * Whether a running worker may be given a task: not once the pool has decided to end it, nor once its process is
+     * gone while its exit is not handled yet (the drain of its pipe can take seconds). A task given to it then would
+     * never reach it, yet be failed as the task it ran when its exit is handled. Caller holds the lock.
+     */
+    boolean takesWork() {
+        return life.endedBy() == null && connection.child().process().isAlive();
+    }
+
     /** Whether the window takes another task now. Caller holds the lock. */
     boolean hasRoom() {
         return window.size() < windowLimit() && (window.isEmpty() || windowBytes < MAX_HELD_BYTES);

@@ -33,12 +33,13 @@ final class Placement implements WorkerConnection.Writing {
     final Condition workQueued = lock.newCondition();
     final TaskQueue queue = new TaskQueue();                      // guarded by lock
     final List<LocalWorker> workers = new ArrayList<>();          // guarded by lock; launched, not yet ended
+    /** Extra workers of an elastic pool decided on ({@link Watchdog#wantsWorker}) and not yet added. */
+    int extraStarts;                                              // guarded by lock
     private final PoolConfig config;
-    /** Whether the pool was terminated: the pool's lifecycle is its sink's, read here. */
-    private final BooleanSupplier terminated;
+    private final BooleanSupplier terminated; // whether the pool was terminated
     final StealPlanner steals = new StealPlanner(this);
-    Watchdog watchdog;  // set once before the first worker starts
-    private WorkerEnds ends;    // likewise
+    Watchdog watchdog;       // set once before the first worker starts
+    private WorkerEnds ends; // likewise
 
     Placement(PoolConfig config, BooleanSupplier terminated) {
         this.config = config;
@@ -50,7 +51,7 @@ final class Placement implements WorkerConnection.Writing {
         this.ends = ends;
     }
 
-    boolean terminated() {
+    boolean terminated() { // the sink's lifecycle: one flag, read here
         return terminated.getAsBoolean();
     }
 
@@ -132,10 +133,24 @@ final class Placement implements WorkerConnection.Writing {
 
     // ---------------------------------------------------------------------------------------------- workers
 
-    void add(LocalWorker worker) {
+    /** A launched worker joins; {@code extra}: one an elastic pool decided to add ({@link #extraStarts}). */
+    void add(LocalWorker worker, boolean extra) {
         lock.lock();
         try {
             workers.add(worker);
+            if (extra) {
+                extraStarts--;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** An extra worker decided on could not be launched (or the pool no longer needs it). */
+    void extraNotStarted() {
+        lock.lock();
+        try {
+            extraStarts--;
         } finally {
             lock.unlock();
         }
@@ -285,7 +300,7 @@ final class Placement implements WorkerConnection.Writing {
                     if (worker.stage() != WorkerLife.Stage.RUNNING) {
                         return null;
                     }
-                    if (!takesWork(worker)) {
+                    if (!worker.takesWork()) {
                         if (!queue.isEmpty()) {
                             workQueued.signal(); // the wake-up this writer was given belongs to a live one
                         }
@@ -343,15 +358,6 @@ final class Placement implements WorkerConnection.Writing {
             }
             return batch;
         }
-    }
-
-    /**
-     * Whether a running worker may be given a task: not once the pool has decided to end it, nor once its process is
-     * gone while its exit is not handled yet (the drain of its pipe can take seconds). A task given to it then would
-     * never reach it, yet be failed as the task it ran when its exit is handled. Caller holds the lock.
-     */
-    static boolean takesWork(LocalWorker worker) {
-        return worker.life().endedBy() == null && worker.connection.child().process().isAlive();
     }
 
     @Override

@@ -87,7 +87,7 @@ final class Supervisor {
         for (int started = 0; started < config.workers(); started += wave) {
             List<LocalWorker> launched = new ArrayList<>();
             for (int i = started; i < Math.min(config.workers(), started + wave); i++) {
-                launched.add(launch());
+                launched.add(launch(false));
             }
             for (LocalWorker worker : launched) {
                 awaitReady(worker);
@@ -96,14 +96,15 @@ final class Supervisor {
     }
 
     /** Launches one worker; it takes work once it said hello ({@link #awaitReady}). */
-    private LocalWorker launch() {
+    /** @param extra whether it is an elastic pool's extra worker ({@link Placement#add}) */
+    private LocalWorker launch(boolean extra) {
         String name = config.name() + "-worker-" + workerNumbers.incrementAndGet();
         byte[] init = Codec.encode(new Payloads.InitRequest(name, config.initializer()), "initializer");
         WorkerConnection connection = WorkerConnection.open(launcher.launch(name, config.launch()), init,
                 userClassLoader);
         LocalWorker worker = new LocalWorker(name, connection, placement.lock.newCondition());
         insights.workerLaunched(name, connection.pid());
-        placement.add(worker);
+        placement.add(worker, extra);
         connection.start(worker, placement, replies, ends, executor);
         return worker;
     }
@@ -146,7 +147,7 @@ final class Supervisor {
 
     private void startReplacement() {
         try {
-            LocalWorker worker = launch();
+            LocalWorker worker = launch(false);
             awaitReady(worker);
             failedStarts.set(0);
             if (!needsWorkers.getAsBoolean()) {
@@ -178,23 +179,22 @@ final class Supervisor {
     }
 
     /**
-     * Starts one more worker for an elastic pool ({@link Watchdog#wantsWorker} decided so); {@code launched} runs
-     * once the worker is registered or could not be launched.
+     * Starts one more worker for an elastic pool ({@link Watchdog#wantsWorker} decided so, and counted it as
+     * starting until {@link Placement#add} or {@link Placement#extraNotStarted}).
      */
-    void startExtra(Runnable launched) {
+    void startExtra() {
         if (!needsWorkers.getAsBoolean()) {
-            launched.run();
+            placement.extraNotStarted();
             return;
         }
         executor.execute(() -> {
             LocalWorker worker;
             try {
-                worker = launch();
+                worker = launch(true);
             } catch (RuntimeException e) {
+                placement.extraNotStarted();
                 LOG.warn("pool {} could not start an extra worker: {}", config.name(), e.getMessage());
                 return;
-            } finally {
-                launched.run();
             }
             try {
                 awaitReady(worker);

@@ -36,8 +36,6 @@ final class Watchdog {
     private final Supervisor supervisor;
     private final PoolConfig config;
     private final ScheduledExecutorService timer;
-    /** Extra workers of an elastic pool decided on and not yet added. */
-    private int extraStarts; // guarded by Placement.lock
 
     Watchdog(Placement placement, WorkerEnds ends, Supervisor supervisor, PoolConfig config,
              ScheduledExecutorService timer) {
@@ -56,14 +54,14 @@ final class Watchdog {
      * missing), and there is room below the maximum. Caller holds the lock.
      */
     boolean wantsWorker() {
-        if (placement.terminated() || placement.queue.isEmpty() || extraStarts > 0) {
+        if (placement.terminated() || placement.queue.isEmpty() || placement.extraStarts > 0) {
             return false;
         }
         int serving = 0;
         for (LocalWorker worker : placement.workers) {
             WorkerLife.Stage stage = worker.stage();
             if (stage == WorkerLife.Stage.STARTING || stage == WorkerLife.Stage.RUNNING && worker.window.isEmpty()
-                    && Placement.takesWork(worker)) {
+                    && worker.takesWork()) {
                 return false;
             }
             if (stage == WorkerLife.Stage.RUNNING) {
@@ -73,23 +71,14 @@ final class Watchdog {
         if (serving >= config.maxWorkers()) {
             return false;
         }
-        extraStarts++;
+        placement.extraStarts++;
         return true;
     }
 
     /** Starts the extra worker {@link #wantsWorker} decided on; after the lock. */
     void grow() {
         LOG.debug("pool {} grows: work waits and every worker is busy", config.name());
-        supervisor.startExtra(this::extraStarted);
-    }
-
-    private void extraStarted() {
-        placement.lock.lock();
-        try {
-            extraStarts--;
-        } finally {
-            placement.lock.unlock();
-        }
+        supervisor.startExtra();
     }
 
     /**
