@@ -234,11 +234,6 @@ public final class InsightsRecorder {
         commitWorker(name, pid, "ENDED", 0, exitCode, reason);
     }
 
-    /** @return how many workers were started to replace workers that died: the pool's one count of respawns */
-    public int respawns() {
-        return respawns.get();
-    }
-
     /**
      * The owner starts a replacement for a worker that ended (or is ending).
      *

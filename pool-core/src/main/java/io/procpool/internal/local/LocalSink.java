@@ -219,9 +219,9 @@ public final class LocalSink implements TaskSink {
                 .filter(info -> info.state() != WorkerInfo.State.DEAD).toList();
     }
 
-    /** How many workers were started to replace workers that died. */
+    /** How many workers were started to replace workers that ended (died, timed out or retired). */
     public int respawns() {
-        return insights.respawns();
+        return supervisor.respawns();
     }
 
     // ---------------------------------------------------------------------------------------------- stopping

@@ -156,10 +156,7 @@ final class Placement implements WorkerConnection.Writing {
         }
     }
 
-    /**
-     * The worker said hello: it takes work from now on, unless the pool stopped meanwhile (then it stays RETIRING and
-     * its writer sends SHUTDOWN).
-     */
+    /** The worker said hello: it takes work, unless the pool stopped meanwhile (its writer then sends SHUTDOWN). */
     void ready(LocalWorker worker) {
         lock.lock();
         try {
@@ -188,10 +185,7 @@ final class Placement implements WorkerConnection.Writing {
         }
     }
 
-    /**
-     * Tells every worker that was sent {@code function} to drop it: each worker's writer sends the FORGET (woken
-     * here), so the thread whose answer ended the call writes to no other worker's pipe.
-     */
+    /** Every worker's writer (woken here) tells its worker to drop {@code function}: this thread writes nothing. */
     void forget(FunctionRef function) {
         lock.lock();
         try {
@@ -338,6 +332,10 @@ final class Placement implements WorkerConnection.Writing {
                     if (!queue.isEmpty()) {
                         workQueued.signal(); // another writer may have room for the rest
                         grow = config.elastic() && watchdog.wantsWorker();
+                    } else if (!batch.isEmpty() && worker.running() != null && steals.someWorkerIdles()) {
+                        // The batch waits behind a task its worker runs, while an idle writer waits with no
+                        // deadline (it planned no steal, there was nothing to steal): it plans again now.
+                        workQueued.signalAll();
                     }
                 }
             } finally {

@@ -55,7 +55,9 @@ final class Replies implements WorkerConnection.Replies {
         try {
             LocalWorker.Held held = worker.window.get(taskId);
             if (held != null) {
-                worker.window.put(taskId, held.startedAt(System.nanoTime()));
+                long now = System.nanoTime();
+                worker.window.put(taskId, held.startedAt(now));
+                held.task().ranOn(worker.name, now); // a cancel or timeout that ends it before its answer knows it
                 if (worker.window.size() > 1 && placement.queue.isEmpty() && placement.steals.someWorkerIdles()) {
                     placement.workQueued.signalAll(); // what waits behind this task may be stolen once it has run a while
                 }

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * cannot start is noticed after one wave, not after hundreds of launches), a replacement once per worker that
  * retires or dies, and after {@link #MAX_FAILED_STARTS} failed starts in a row with no worker left, the queued work
  * fails instead of waiting for a worker that will not come. An elastic pool's extra workers start here too
- * ({@link #startExtra}, decided by {@link Watchdog#wantsWorker}). Replacements after a death are counted in the
- * pool's insights, the one count of respawns.
+ * ({@link #startExtra}, decided by {@link Watchdog#wantsWorker}). It counts every replacement it starts
+ * ({@code respawnCount()}); the replacements of workers that died are also reported to insights (their respawns).
  *
  * <p>Threading: {@link #startAll} runs on the builder's thread; replacements start on the pool's supervision
  * executor. Counters are atomic; the workers themselves live in {@link Placement}.
@@ -57,6 +57,7 @@ final class Supervisor {
     private final BooleanSupplier needsWorkers;
     private final AtomicInteger workerNumbers = new AtomicInteger();
     private final AtomicInteger failedStarts = new AtomicInteger();
+    private final AtomicInteger respawns = new AtomicInteger();
     private final InsightsRecorder insights;
 
     Supervisor(PoolConfig config, Launcher launcher, ClassLoader userClassLoader, Placement placement,
@@ -133,13 +134,16 @@ final class Supervisor {
         worker.connection.startWriter();
     }
 
-    /** Starts a replacement for {@code gone} if the pool still needs it. */
+    /**
+     * Starts a replacement for {@code gone} (it retired or died) if the pool still needs it; {@code afterDeath}: it
+     * died or timed out, which insights count as a respawn.
+     */
     void replace(LocalWorker gone, String why, boolean afterDeath) {
-        if (!needsWorkers.getAsBoolean()) {
-            return;
-        }
         if (afterDeath) {
             insights.respawned(gone.name, firstLine(why));
+        }
+        if (!needsWorkers.getAsBoolean()) {
+            return;
         }
         LOG.debug("replacing {}: {}", gone, why);
         executor.execute(this::startReplacement);
@@ -148,6 +152,7 @@ final class Supervisor {
     private void startReplacement() {
         try {
             LocalWorker worker = launch(false);
+            respawns.incrementAndGet(); // counted before it takes work: whoever sees its answers sees the count
             awaitReady(worker);
             failedStarts.set(0);
             if (!needsWorkers.getAsBoolean()) {
@@ -214,5 +219,13 @@ final class Supervisor {
 
     private static String firstLine(String message) {
         return message == null ? "" : message.lines().findFirst().orElse("");
+    }
+
+    /**
+     * How many workers were started to replace workers that ended, for whatever reason they ended (died, timed out,
+     * retired after maxTasksPerWorker or maxWorkerMemory); a start that failed and was tried again counts each time.
+     */
+    int respawns() {
+        return respawns.get();
     }
 }

@@ -99,7 +99,7 @@ final class WorkerEnds implements WorkerConnection.Ends {
                 unstarted.remove(running);
                 running.ranOn(worker.name, started.startedNanos());
             }
-            reason = reasonOfEnd(worker, before.endedBy(), exitCode, stderrTail);
+            reason = reasonOfEnd(worker, before.endedBy(), exitCode, stderrTail, running != null);
             planned = before.stage() == WorkerLife.Stage.RETIRING && running == null && before.endedBy() == null;
             retiredFor = before.retiredFor();
             if (running != null && reason instanceof WorkerDiedException death && !running.isDone()) {
@@ -179,11 +179,11 @@ final class WorkerEnds implements WorkerConnection.Ends {
         supervisor.replace(worker, why, afterDeath);
     }
 
-    /** Why a worker ended, as the task it ran learns it. */
+    /** Why a worker ended, as the task it ran learns it (and insights, when it ran none: {@code runningTask} false). */
     private static PoolException reasonOfEnd(LocalWorker worker, PoolException endedBy, int exitCode,
-                                             String stderrTail) {
+                                             String stderrTail, boolean runningTask) {
         if (endedBy == null) {
-            return died(worker, exitCode, stderrTail);
+            return died(worker, exitCode, stderrTail, runningTask);
         }
         if (endedBy instanceof TaskTimeoutException || endedBy instanceof WorkerDiedException) {
             return endedBy;
@@ -196,9 +196,11 @@ final class WorkerEnds implements WorkerConnection.Ends {
         return death;
     }
 
-    private static WorkerDiedException died(LocalWorker worker, int exitCode, String stderrTail) {
+    private static WorkerDiedException died(LocalWorker worker, int exitCode, String stderrTail,
+                                            boolean runningTask) {
         StringBuilder message = new StringBuilder("worker ").append(worker).append(' ')
-                .append(ExitStatus.describe(exitCode)).append(" while running the task");
+                .append(ExitStatus.describe(exitCode)).append(runningTask ? " while running the task"
+                        : " while it ran no task");
         if (stderrTail.contains("OutOfMemoryError")) {
             message.append("; it ran out of memory (OutOfMemoryError): give workers more heap with "
                     + "jvmOptions(\"-Xmx...\")");
