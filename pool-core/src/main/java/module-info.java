@@ -31,4 +31,7 @@ module io.procpool.core {
     opens io.procpool to com.esotericsoftware.kryo;
     opens io.procpool.internal.protocol to com.esotericsoftware.kryo;
     opens io.procpool.internal.calls to com.esotericsoftware.kryo;
+    // Messaging handles carry a HandleId (and its HostProcess), records Kryo reads reflectively.
+    opens io.procpool.internal.handles to com.esotericsoftware.kryo;
+    opens io.procpool.internal.process to com.esotericsoftware.kryo;
 }
