@@ -94,6 +94,8 @@ final class InFlight implements WorkerConnection.Events {
     private final PoolConfig config;
     private final long maxTasksPerWorker;
     private Supervision supervision; // set once before the first worker starts
+    /** Whether a worker was retired for memory after its first task (the limit is too low) and that was logged. */
+    private volatile boolean warnedMemoryTooLow;
 
     InFlight(PoolConfig config) {
         this.config = config;
@@ -650,6 +652,12 @@ final class InFlight implements WorkerConnection.Events {
         }
         if (retiring) {
             LOG.debug("{} retires: {}", worker, why);
+            if (worker.tasksCompleted <= 1 && !warnedMemoryTooLow) {
+                warnedMemoryTooLow = true; // once per pool: every worker after it would say the same
+                LOG.warn("pool {}: worker {} exceeded maxWorkerMemory ({} MiB) after its first task, at {} MiB: "
+                        + "its workers are replaced after about every task; raise maxWorkerMemory above what a "
+                        + "worker needs", config.name(), worker, config.maxWorkerMemory() >> 20, resident >> 20);
+            }
             replaceOnce(worker, why, false);
         }
     }
@@ -1022,7 +1030,8 @@ final class InFlight implements WorkerConnection.Events {
     private static WorkerDiedException died(LocalWorker worker, int exitCode, String stderrTail,
                                             boolean runningTask) {
         StringBuilder message = new StringBuilder("worker ").append(worker).append(' ')
-                .append(ExitStatus.describe(exitCode)).append(runningTask ? " while running the task" : " while it ran no task");
+                .append(ExitStatus.describe(exitCode))
+                .append(runningTask ? " while running the task" : " while it ran no task");
         if (stderrTail.contains("OutOfMemoryError")) {
             message.append("; it ran out of memory (OutOfMemoryError): give workers more heap with "
                     + "jvmOptions(\"-Xmx...\")");
