@@ -39,13 +39,13 @@ public abstract class SinkPool implements Pool {
 
     @Override
     public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunkSize) {
-        return PoolCalls.await(calls.mapAsync(fn, items, chunkSize));
+        return PoolCalls.await(calls.mapAsync(fn, items, chunkSize, true));
     }
 
     @Override
     public <T, R> CompletableFuture<List<R>> mapAsync(TaskFunction<? super T, ? extends R> fn,
                                                       Iterable<? extends T> items, int chunkSize) {
-        return calls.mapAsync(fn, items, chunkSize);
+        return calls.mapAsync(fn, items, chunkSize, false);
     }
 
     @Override
@@ -80,7 +80,7 @@ public abstract class SinkPool implements Pool {
     @Override
     public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
                               ProgressListener listener, Duration every) {
-        return PoolCalls.await(calls.mapAsync(fn, items, listener, every));
+        return PoolCalls.await(calls.mapAsync(fn, items, listener, every, true));
     }
 
     @Override
@@ -106,7 +106,7 @@ public abstract class SinkPool implements Pool {
     @Override
     public <A, B, R> List<R> starmap(TaskBiFunction<? super A, ? super B, ? extends R> fn,
                                      Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunkSize) {
-        return PoolCalls.await(calls.starmapAsync(fn, pairs, chunkSize));
+        return PoolCalls.await(calls.starmapAsync(fn, pairs, chunkSize, true));
     }
 
     @Override

@@ -136,6 +136,16 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
      */
     @Override
     public void submit(Task task) {
+        submit(task, !PoolThreads.isInternal());
+    }
+
+    /** Accepts a task past the queue's bounds: an async call's caller never waits for room. */
+    @Override
+    public void submitWithoutWaiting(Task task) {
+        submit(task, false);
+    }
+
+    private void submit(Task task, boolean mayWait) {
         synchronized (stateLock) {
             if (state != State.RUNNING) {
                 throw new RejectedExecutionException("the pool " + config.name() + " is "
@@ -147,7 +157,7 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
         task.onOutcome(ended -> TaskReports.finished(insights, ended));
         task.onSettled(this::settled);
         try {
-            inFlight.enqueue(task, !PoolThreads.isInternal());
+            inFlight.enqueue(task, mayWait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             task.complete(Outcome.Cancelled.because("interrupted while submitting"));
