@@ -71,6 +71,19 @@ public final class MemberProcess implements AutoCloseable {
      */
     public static MemberProcess start(String cluster, List<String> join, List<String> classPath,
                                       List<String> jvmOptions) {
+        return start(cluster, join, classPath, jvmOptions, List.of());
+    }
+
+    /**
+     * As {@link #start(String, List, List, List)}, with more {@link Member} options, such as
+     * {@code --auth-key-file PATH} or {@code --threads N}.
+     *
+     * @param memberOptions options for {@link Member} after {@code --cluster} and the {@code --member}s
+     * @return the running member
+     * @throws PoolException the member did not start (with the reason it gave)
+     */
+    public static MemberProcess start(String cluster, List<String> join, List<String> classPath,
+                                      List<String> jvmOptions, List<String> memberOptions) {
         List<String> command = new ArrayList<>();
         Path javaHome = Paths.get(System.getProperty("java.home"));
         command.add(javaHome.resolve("bin").resolve("java").toString());
@@ -82,6 +95,7 @@ public final class MemberProcess implements AutoCloseable {
         for (String member : join) {
             command.addAll(List.of("--member", member));
         }
+        command.addAll(memberOptions);
         Process process;
         try {
             process = new ProcessBuilder(command).start();
