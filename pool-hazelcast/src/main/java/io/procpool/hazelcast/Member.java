@@ -1,6 +1,7 @@
 package io.procpool.hazelcast;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
@@ -181,6 +182,9 @@ public final class Member {
         }
         config.setClusterName(options.cluster());
         config.setProperty("hazelcast.phone.home.enabled", "false");
+        // procpool's envelopes are DataSerializable and never need Java serialization; Hazelcast's filter (its own
+        // and the JDK's classes only, known gadget classes refused) closes that other way to run code on a member.
+        config.getSerializationConfig().setJavaSerializationFilterConfig(new JavaSerializationFilterConfig());
         config.setProperty("hazelcast.local.localAddress", options.bind());
         config.setProperty("hazelcast.socket.bind.any", "false");
         if (System.getProperty("hazelcast.wait.seconds.before.join") == null) {

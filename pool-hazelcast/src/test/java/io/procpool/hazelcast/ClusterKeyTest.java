@@ -12,6 +12,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.procpool.PoolException;
 import java.io.File;
 import java.io.IOException;
+import java.io.Serializable;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -24,8 +25,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -181,6 +184,28 @@ class ClusterKeyTest {
             } finally {
                 client.shutdown();
             }
+        }
+    }
+
+    /** A task a client could send in place of procpool's envelope: plain Java serialization, which has no signature. */
+    static final class JavaSerializedTask implements Callable<String>, Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String call() {
+            return "ran on the member";
+        }
+    }
+
+    @Test
+    void aMemberRefusesJavaSerializedTasksWhichCarryNoSignature() throws Exception {
+        try (HazelcastPool unkeyed = cluster.poolBuilder().build()) {
+            Future<String> ran = unkeyed.instance().getExecutorService(HazelcastPool.DEFAULT_EXECUTOR).submit(
+                    new JavaSerializedTask());
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> ran.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS));
+            assertTrue(String.valueOf(e.getCause()).contains("Resolving class " + JavaSerializedTask.class.getName()
+                    + " is not allowed"), () -> String.valueOf(e.getCause()));
         }
     }
 
