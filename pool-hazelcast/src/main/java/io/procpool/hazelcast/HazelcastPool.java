@@ -25,7 +25,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * try (HazelcastPool pool = HazelcastPool.builder().clusterName("crunch")
- *         .addresses("10.0.0.1:5701", "10.0.0.2:5701").build()) {
+ *         .addresses("10.0.0.1:5701", "10.0.0.2:5701").authKeyFile(Path.of("cluster.key")).build()) {
  *     List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3));
  * }
  * }</pre>
