@@ -56,7 +56,7 @@ final class MemberTasks {
     }
 
     /** Null when the member may decode and run the task, else why not. */
-    private static String refusal(RemoteTask task, ClusterKey key) {
+    static String refusal(RemoteTask task, ClusterKey key) {
         if (key == null) {
             return task.signature() == null ? null : "the task is signed, but this member has no cluster key to check "
                     + "the signature with (start it with --auth-key-file); it was not decoded";

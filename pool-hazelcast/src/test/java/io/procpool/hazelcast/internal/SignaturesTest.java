@@ -80,11 +80,15 @@ class SignaturesTest {
     }
 
     @Test
-    void aTaskSignatureIsNotAnAnswerSignature() {
-        Task task = call(4);
-        RemoteTask remote = new RemoteTask("pool-1", task, KEY);
-        assertFalse(KEY.verifies(remote.signature(), new ClusterKey.Transcript("procpool answer v1").text("pool-1")
-                .flag(false).number(4).bytes(new byte[] {1, 2, 3, 4}).number(0).bytes(null)));
+    void aMemberRunsOnlyWhatItsOwnKeyVerifiesAndAMemberWithoutAKeyRefusesSignedTasks() {
+        assertNull(MemberTasks.refusal(new RemoteTask("p", call(5), KEY), KEY), "signed with the member's key");
+        assertNull(MemberTasks.refusal(new RemoteTask("p", call(5), null), null), "no key on either side");
+        assertTrue(MemberTasks.refusal(new RemoteTask("p", call(5), null), KEY).startsWith("the task carries no "
+                + "signature"));
+        assertTrue(MemberTasks.refusal(new RemoteTask("p", call(5), OTHER_KEY), KEY).startsWith("the task's "
+                + "signature does not match this member's cluster key"));
+        assertTrue(MemberTasks.refusal(new RemoteTask("p", call(5), KEY), null).startsWith("the task is signed, "
+                + "but this member has no cluster key"));
     }
 
     @Test
