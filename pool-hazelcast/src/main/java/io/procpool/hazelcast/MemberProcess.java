@@ -119,8 +119,11 @@ public final class MemberProcess implements AutoCloseable {
             process.destroyForcibly();
             String why = e instanceof TimeoutException ? "did not say it was ready within " + START_TIMEOUT_SECONDS
                     + " s" : e.getCause().getMessage();
+            // The member is dead (or killed just above), so the pump ends at the pipe's end: the bound only matters
+            // on a machine so loaded that 1 s was seen to pass before the pump read the member's last words.
             throw new PoolException("the member (pid " + process.pid() + ") " + why + ".\nCommand line: "
-                    + String.join(" ", command) + "\nLast lines of its stderr:\n" + stderr.tail(1_000), e);
+                    + String.join(" ", command) + "\nLast lines of its stderr:\n" + stderr.tail(STOP_GRACE_SECONDS
+                    * 1_000), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
