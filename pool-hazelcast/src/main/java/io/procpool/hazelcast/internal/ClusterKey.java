@@ -34,6 +34,8 @@ import javax.crypto.spec.SecretKeySpec;
 public final class ClusterKey {
     /** Keys shorter than this are refused: a guessable key protects nothing. */
     public static final int MIN_LENGTH = 16;
+    /** A key file larger than this is not a key file (and reading all of it could take the member down). */
+    static final int MAX_FILE_LENGTH = 4096;
     /** Where a member keeps its key: the name in its Hazelcast user context. */
     public static final String USER_CONTEXT_NAME = "procpool.clusterKey";
     private static final String ALGORITHM = "HmacSHA256";
@@ -67,11 +69,19 @@ public final class ClusterKey {
      *
      * @param file the key file
      * @return the key
-     * @throws IllegalArgumentException the file is missing, unreadable, open to group or others, or too short (the
-     *     message names the file and what is wrong)
+     * @throws IllegalArgumentException the file is missing, not a regular file, unreadable, open to group or others,
+     *     too short or over {@value #MAX_FILE_LENGTH} bytes (the message names the file and what is wrong)
      */
     public static ClusterKey readFile(Path file) {
         try {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("the cluster key file " + file + (Files.exists(file)
+                        ? " is not a regular file" : " does not exist"));
+            }
+            if (Files.size(file) > MAX_FILE_LENGTH) {
+                throw new IllegalArgumentException("the cluster key file " + file + " holds " + Files.size(file)
+                        + " bytes; a key file holds the key only (at most " + MAX_FILE_LENGTH + " bytes)");
+            }
             PosixFileAttributeView posix = Files.getFileAttributeView(file, PosixFileAttributeView.class);
             if (posix != null) { // no POSIX modes (Windows): the file's ACL is the user's to set
                 Set<PosixFilePermission> permissions = posix.readAttributes().permissions();
@@ -87,7 +97,7 @@ public final class ClusterKey {
             } finally {
                 Arrays.fill(bytes, (byte) 0);
             }
-        } catch (NoSuchFileException e) {
+        } catch (NoSuchFileException e) { // removed between the checks and the read
             throw new IllegalArgumentException("the cluster key file " + file + " does not exist", e);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the cluster key file " + file + ": " + e, e);

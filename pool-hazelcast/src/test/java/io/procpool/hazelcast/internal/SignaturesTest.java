@@ -106,7 +106,7 @@ class SignaturesTest {
     }
 
     @Test
-    void aShortOrMissingKeyIsRefusedByName() throws IOException {
+    void aShortMissingOrOversizedKeyFileIsRefusedByName() throws IOException {
         Path file = directory.resolve("short");
         Files.write(file, new byte[15]);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
@@ -117,5 +117,13 @@ class SignaturesTest {
                 () -> ClusterKey.readFile(directory.resolve("none"))).getMessage();
         assertEquals("the cluster key file " + directory.resolve("none") + " does not exist", missing);
         assertThrows(IllegalArgumentException.class, () -> ClusterKey.of(null));
+        assertEquals("the cluster key file " + directory + " is not a regular file", assertThrows(
+                IllegalArgumentException.class, () -> ClusterKey.readFile(directory)).getMessage());
+        Path large = directory.resolve("large");
+        Files.write(large, new byte[ClusterKey.MAX_FILE_LENGTH + 1]);
+        Files.setPosixFilePermissions(large, PosixFilePermissions.fromString("rw-------"));
+        assertEquals("the cluster key file " + large + " holds 4097 bytes; a key file holds the key only (at most "
+                + "4096 bytes)", assertThrows(IllegalArgumentException.class, () -> ClusterKey.readFile(large))
+                .getMessage());
     }
 }
