@@ -78,6 +78,10 @@ public final class MemberProcess implements AutoCloseable {
      * As {@link #start(String, List, List, List)}, with more {@link Member} options, such as
      * {@code --auth-key-file PATH} or {@code --threads N}.
      *
+     * @param cluster       the cluster name
+     * @param join          addresses ({@code host:port}) of running members to join; empty for the first member
+     * @param classPath     the member's class path: procpool, Hazelcast and the tasks' classes
+     * @param jvmOptions    options for the member's JVM, after the {@code --add-opens} options Hazelcast asks for
      * @param memberOptions options for {@link Member} after {@code --cluster} and the {@code --member}s
      * @return the running member
      * @throws PoolException the member did not start (with the reason it gave)

@@ -110,7 +110,10 @@ public final class ClusterKey {
         }
     }
 
-    /** @return the HMAC-SHA256 of the transcript under this key */
+    /**
+     * @param transcript what to sign
+     * @return the HMAC-SHA256 of the transcript under this key
+     */
     public byte[] sign(Transcript transcript) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
@@ -123,7 +126,11 @@ public final class ClusterKey {
         }
     }
 
-    /** @return whether {@code signature} is this key's signature of the transcript (compared in constant time) */
+    /**
+     * @param signature  the signature that came with the envelope, or null when none did
+     * @param transcript the envelope's fields as the receiver reads them
+     * @return whether {@code signature} is this key's signature of the transcript (compared in constant time)
+     */
     public boolean verifies(byte[] signature, Transcript transcript) {
         return signature != null && MessageDigest.isEqual(signature, sign(transcript));
     }
@@ -147,21 +154,38 @@ public final class ClusterKey {
             text(label);
         }
 
+        /**
+         * @param value a string field, or null
+         * @return this transcript
+         */
         public Transcript text(String value) {
             return bytes(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
         }
 
+        /**
+         * @param value a number field
+         * @return this transcript
+         */
         public Transcript number(long value) {
             parts.add(ByteBuffer.allocate(Long.BYTES).putLong(value).array());
             return this;
         }
 
+        /**
+         * @param value a flag field
+         * @return this transcript
+         */
         public Transcript flag(boolean value) {
             parts.add(new byte[] {(byte) (value ? 1 : 0)});
             return this;
         }
 
-        /** Writes {@code -1} for null, else the length and the bytes: null and empty differ. */
+        /**
+         * Writes {@code -1} for null, else the length and the bytes: null and empty differ.
+         *
+         * @param value a byte field, or null; not copied
+         * @return this transcript
+         */
         public Transcript bytes(byte[] value) {
             parts.add(ByteBuffer.allocate(Integer.BYTES).putInt(value == null ? -1 : value.length).array());
             if (value != null) {

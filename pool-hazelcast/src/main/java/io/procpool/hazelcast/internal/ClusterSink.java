@@ -157,7 +157,11 @@ public final class ClusterSink implements TaskSink {
         return Math.max(1, instance.getCluster().getMembers().size()) * threadsPerMember;
     }
 
-    /** Nothing to send: every chunk carries its function, and members keep functions in a bounded cache. */
+    /**
+     * Nothing to send: every chunk carries its function, and members keep functions in a bounded cache.
+     *
+     * @param function the function no chunk needs any more
+     */
     @Override
     public void functionDone(FunctionRef function) {
     }
