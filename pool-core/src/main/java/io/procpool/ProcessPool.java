@@ -6,7 +6,6 @@ import io.procpool.internal.local.PoolConfig;
 import io.procpool.internal.local.PoolSettings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -44,10 +43,8 @@ public final class ProcessPool implements Pool {
     public static final long MIN_WORKER_MEMORY = 64L << 20;
 
     private final PoolConfig config;
-    /** The local transport: the workers, their tasks and the pool's lifecycle. */
-    private final LocalSink sink;
-    /** What each call does with its tasks (chunking, ordering, progress), on {@link #sink}. */
-    private final PoolCalls calls;
+    private final LocalSink sink;  // the local transport: the workers, their tasks, the pool's lifecycle
+    private final PoolCalls calls; // what each call does with its tasks (chunking, ordering, progress)
 
     private ProcessPool(PoolConfig config, LocalSink sink) {
         this.config = config;
@@ -361,12 +358,7 @@ public final class ProcessPool implements Pool {
          * @return this builder
          */
         public Builder classPath(List<?> entries) {
-            Objects.requireNonNull(entries, "classPath");
-            List<String> copy = new ArrayList<>();
-            for (Object entry : entries) {
-                copy.add(Objects.requireNonNull(entry, "a classPath entry is null").toString());
-            }
-            settings.classPath = copy;
+            settings.classPath(entries);
             return this;
         }
 
@@ -402,9 +394,7 @@ public final class ProcessPool implements Pool {
          */
         public ProcessPool build() {
             PoolConfig config = settings.validate(MAX_WORKERS, MIN_WORKER_MEMORY);
-            ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            return new ProcessPool(config, LocalSink.start(config, loader != null ? loader
-                    : ClassLoader.getSystemClassLoader()));
+            return new ProcessPool(config, LocalSink.start(config, PoolSettings.contextLoader()));
         }
     }
 }

@@ -36,6 +36,22 @@ public final class PoolSettings {
     public Path javaHome = Paths.get(System.getProperty("java.home"));
     public boolean recordArguments;
 
+    /** Sets the class path from {@code entries} ({@code String}s, {@code Path}s or {@code File}s), copied. */
+    public void classPath(List<?> entries) {
+        Objects.requireNonNull(entries, "classPath");
+        List<String> copy = new ArrayList<>();
+        for (Object entry : entries) {
+            copy.add(Objects.requireNonNull(entry, "a classPath entry is null").toString());
+        }
+        this.classPath = copy;
+    }
+
+    /** The class loader a pool built on this thread decodes its answers with: the context loader, or the system's. */
+    public static ClassLoader contextLoader() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return loader != null ? loader : ClassLoader.getSystemClassLoader();
+    }
+
     /**
      * Validates the settings.
      *
