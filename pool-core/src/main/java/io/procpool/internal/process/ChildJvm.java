@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,9 +56,13 @@ public final class ChildJvm {
     private final StderrPump stderr;
     private boolean firstFrameRead;          // the channel reader's thread only
     private volatile Long exitAnnouncement;  // the EXIT frame's id, once the child sent it
+    /** The class archive this child was given; told once whether the child crashed (null: none was planned). */
+    private final ClassDataSharing.Plan sharing;
+    private final AtomicBoolean exitReportedToSharing = new AtomicBoolean();
 
-    private ChildJvm(String name, Process process, List<String> commandLine) {
+    private ChildJvm(String name, Process process, List<String> commandLine, ClassDataSharing.Plan sharing) {
         this.name = name;
+        this.sharing = sharing;
         this.process = process;
         this.commandLine = commandLine;
         this.toChild = new FrameWriter(new BufferedOutputStream(process.getOutputStream(), PIPE_BUFFER),
@@ -80,7 +85,7 @@ public final class ChildJvm {
             ChildReaper.register(process);
             sharing.onExit(process);
             LOG.debug("started {} (pid {}): {}", name, process.pid(), command);
-            return new ChildJvm(name, process, command);
+            return new ChildJvm(name, process, command, sharing);
         } catch (IOException e) {
             throw new PoolException("cannot start " + name + " with command line " + String.join(" ", command)
                     + ": " + e.getMessage(), e);
@@ -93,7 +98,7 @@ public final class ChildJvm {
      * {@link #launch}.
      */
     public static ChildJvm over(String name, Process process, List<String> commandLine) {
-        return new ChildJvm(name, process, List.copyOf(commandLine));
+        return new ChildJvm(name, process, List.copyOf(commandLine), null);
     }
 
     static List<String> commandLine(String name, LaunchSpec spec, List<String> sharingOptions) {
@@ -178,6 +183,9 @@ public final class ChildJvm {
     public OptionalInt exitCode() {
         if (process.isAlive()) {
             return OptionalInt.empty();
+        }
+        if (sharing != null && exitReportedToSharing.compareAndSet(false, true)) {
+            sharing.checkExit(process.exitValue()); // before anyone who read the exit code starts a replacement
         }
         return OptionalInt.of(ExitStatus.pythonExitCode(process.exitValue(), exitAnnouncement));
     }

@@ -1,0 +1,114 @@
+package io.procpool.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The workers' class archive as a user meets it (issue 20, items 2 and 3), with the example jar run as a user runs
+ * it, each run with its own {@code java.io.tmpdir}: a truncated archive, which made every JDK 17 worker die with
+ * SIGBUS and every later {@code build()} fail, is never passed to a worker; a directory another local user could
+ * have planted (another user's, open to all, a symbolic link) gets nothing written into it, and the runs print
+ * nothing on stderr. Runs on the JDK of the build and on JDK 25.
+ */
+class ClassArchiveTest {
+    private static final String JDK_25 = "/usr/lib/jvm/temurin-25-jdk-amd64";
+    private static final Path JAR = Paths.get(System.getProperty("examples.jar", "target/pool-examples.jar"));
+
+    @TempDir
+    Path directory;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"build", JDK_25})
+    @Timeout(300)
+    void aTruncatedArchiveNeverFailsAStart(String jdkHome) throws Exception {
+        Path jdk = jdkHome.equals("build") ? Paths.get(System.getProperty("java.home")) : Paths.get(jdkHome);
+        Path temporary = Files.createDirectories(directory.resolve("tmp"));
+        assertPrintsOnlyTheTraceback(poolTraceback(jdk, temporary));
+        Awaitility.await("the archive made after the first run").atMost(Duration.ofSeconds(120))
+                .until(() -> archives(temporary).size() == 1);
+        Path archive = archives(temporary).get(0);
+        long size = Files.size(archive);
+        try (RandomAccessFile file = new RandomAccessFile(archive.toFile(), "rw")) {
+            file.setLength(size / 2);
+        }
+        assertPrintsOnlyTheTraceback(poolTraceback(jdk, temporary));
+        assertPrintsOnlyTheTraceback(poolTraceback(jdk, temporary));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"another user's", "open to all", "a symbolic link"})
+    @Timeout(300)
+    void aDirectoryAnotherUserCouldHavePlantedGetsNoArchive(String kind) throws Exception {
+        Path temporary = Files.createDirectories(directory.resolve("tmp"));
+        Path planted = temporary.resolve("procpool-archives-" + System.getProperty("user.name"));
+        Path elsewhere = Files.createDirectories(directory.resolve("elsewhere"));
+        switch (kind) {
+            case "another user's" -> {
+                Files.createDirectory(planted);
+                Files.setPosixFilePermissions(planted, PosixFilePermissions.fromString("rwx------"));
+                Files.setOwner(planted, planted.getFileSystem().getUserPrincipalLookupService()
+                        .lookupPrincipalByName("nobody")); // the tests run as root, which may give it away
+            }
+            case "open to all" -> {
+                Files.createDirectory(planted);
+                Files.setPosixFilePermissions(planted, PosixFilePermissions.fromString("rwxrwxrwx"));
+            }
+            default -> Files.createSymbolicLink(planted, elsewhere);
+        }
+        Path jdk = Paths.get(System.getProperty("java.home"));
+        for (int run = 0; run < 2; run++) { // the second where the first run's archive would be used
+            JavaRun refused = poolTraceback(jdk, temporary);
+            assertEquals(0, refused.exitCode(), refused::toString);
+            assertTrue(refused.stdout().contains("Caused by: java.lang.ArithmeticException: / by zero"),
+                    refused::toString);
+            // the examples' SLF4J binding prints procpool's one warning of why; nothing else
+            assertEquals(1, refused.stderr().size(), refused::toString);
+            assertTrue(refused.stderr().get(0).contains("WARN")
+                    && refused.stderr().get(0).contains("child JVMs start without a class archive: " + planted),
+                    refused::toString);
+        }
+        assertEquals(List.of(), filesUnder(planted.toRealPath()), kind);
+        assertEquals(List.of(), filesUnder(elsewhere), kind);
+        assertTrue(Files.isSymbolicLink(planted) || Files.isDirectory(planted, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    private static void assertPrintsOnlyTheTraceback(JavaRun run) {
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.stdout().contains("Caused by: java.lang.ArithmeticException: / by zero"), run::toString);
+        assertEquals(List.of(), run.stderr(), run::toString);
+    }
+
+    private JavaRun poolTraceback(Path jdk, Path temporary) throws IOException, InterruptedException {
+        return JavaRun.java(jdk, directory, List.of("-Djava.io.tmpdir=" + temporary, "-jar", JAR.toString(),
+                "pool-traceback"));
+    }
+
+    /** The complete archives: moved into place, so named {@code .jsa} or {@code .aot}. */
+    private static List<Path> archives(Path temporary) throws IOException {
+        try (Stream<Path> files = Files.walk(temporary)) {
+            return files.filter(file -> file.getFileName().toString().matches(".*\\.(jsa|aot)")).toList();
+        }
+    }
+
+    private static List<Path> filesUnder(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(file -> !file.equals(dir)).toList();
+        }
+    }
+}
