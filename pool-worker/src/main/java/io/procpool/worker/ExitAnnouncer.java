@@ -30,7 +30,7 @@ final class ExitAnnouncer {
                     System.exit(128 + caught.getNumber());
                 });
             } catch (IllegalArgumentException | UnsupportedOperationException e) {
-                // -Xrs, or a signal the VM reserves: that signal then shows as 128+N, which the parent reads right
+                // -Xrs, or a signal the VM reserves: that signal then shows as exit code 128+N (see ExitStatus)
             }
         }
         Thread announcer = new Thread(() -> {

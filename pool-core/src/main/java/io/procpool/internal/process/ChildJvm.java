@@ -55,6 +55,8 @@ public final class ChildJvm {
     private final FrameReader fromChild;
     private final StderrPump stderr;
     private boolean firstFrameRead;          // the channel reader's thread only
+    /** The child sent a frame: it catches SIGTERM, SIGINT and SIGHUP from then on and announces them (EXIT frame). */
+    private volatile boolean catchesSignals;
     private volatile Long exitAnnouncement;  // the EXIT frame's id, once the child sent it
     /** The class archive this child was given; told once whether the child crashed (null: none was planned). */
     private final ClassDataSharing.Plan sharing;
@@ -144,6 +146,7 @@ public final class ChildJvm {
             if (frame == null) {
                 return null;
             }
+            catchesSignals = true;
             if (frame.type() == FrameType.OUTPUT) {
                 printOutput(frame);
             } else if (frame.type() == FrameType.EXIT) {
@@ -187,7 +190,7 @@ public final class ChildJvm {
         if (sharing != null && exitReportedToSharing.compareAndSet(false, true)) {
             sharing.checkExit(process.exitValue()); // before anyone who read the exit code starts a replacement
         }
-        return OptionalInt.of(ExitStatus.pythonExitCode(process.exitValue(), exitAnnouncement));
+        return OptionalInt.of(ExitStatus.pythonExitCode(process.exitValue(), exitAnnouncement, catchesSignals));
     }
 
     /** Prints a child's OUTPUT frame on the parent's stream, keeping stderr lines for {@link #stderrTail}. */
