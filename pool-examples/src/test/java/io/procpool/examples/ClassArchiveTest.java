@@ -51,6 +51,36 @@ class ClassArchiveTest {
         assertPrintsOnlyTheTraceback(poolTraceback(jdk, temporary));
     }
 
+    /**
+     * An archive broken in a way its size cannot tell (here: truncated, then renamed to its new size) crashes the
+     * JDK 17 worker it is given; the crash deletes it, so the run after that works. (A JDK 25 worker starts without
+     * an unusable AOT cache by itself: nothing crashes and every run works.)
+     */
+    @org.junit.jupiter.api.Test
+    @Timeout(300)
+    void anArchiveAWorkerCrashedWithIsDeletedSoTheNextRunWorks() throws Exception {
+        Path jdk = Paths.get(System.getProperty("java.home"));
+        Path temporary = Files.createDirectories(directory.resolve("tmp"));
+        assertPrintsOnlyTheTraceback(poolTraceback(jdk, temporary));
+        Awaitility.await("the archive made after the first run").atMost(Duration.ofSeconds(120))
+                .until(() -> archives(temporary).size() == 1);
+        Path archive = archives(temporary).get(0);
+        String name = archive.getFileName().toString();
+        String extension = name.substring(name.lastIndexOf('.'));
+        String key = name.substring(0, name.indexOf('.'));
+        long half = Files.size(archive) / 2;
+        try (RandomAccessFile file = new RandomAccessFile(archive.toFile(), "rw")) {
+            file.setLength(half);
+        }
+        Path forged = Files.move(archive, archive.resolveSibling(key + "." + half + extension));
+
+        JavaRun crashed = poolTraceback(jdk, temporary);
+        if (crashed.exitCode() != 0) {
+            assertTrue(Files.notExists(forged), () -> "the archive the worker crashed with is still there\n" + crashed);
+        }
+        assertPrintsOnlyTheTraceback(poolTraceback(jdk, temporary));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"another user's", "open to all", "a symbolic link"})
     @Timeout(300)
