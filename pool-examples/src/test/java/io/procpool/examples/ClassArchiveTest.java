@@ -10,10 +10,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,7 +59,7 @@ class ClassArchiveTest {
      * JDK 17 worker it is given; the crash deletes it, so the run after that works. (A JDK 25 worker starts without
      * an unusable AOT cache by itself: nothing crashes and every run works.)
      */
-    @org.junit.jupiter.api.Test
+    @Test
     @Timeout(300)
     void anArchiveAWorkerCrashedWithIsDeletedSoTheNextRunWorks() throws Exception {
         Path jdk = Paths.get(System.getProperty("java.home"));
@@ -116,6 +119,40 @@ class ClassArchiveTest {
         assertEquals(List.of(), filesUnder(planted.toRealPath()), kind);
         assertEquals(List.of(), filesUnder(elsewhere), kind);
         assertTrue(Files.isSymbolicLink(planted) || Files.isDirectory(planted, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /**
+     * An archive directory its user made read-only: JDK 17 printed "Unable to create shared archive file ...
+     * Permission denied" when the training worker ended. The run is made as {@code nobody} (the tests run as root,
+     * for whom no directory is read-only), and prints nothing but procpool's one warning of why.
+     */
+    @Test
+    @Timeout(300)
+    void aReadOnlyArchiveDirectoryGetsOnlyTheOneWarning() throws Exception {
+        Path temporary = Files.createDirectories(directory.resolve("nobody-tmp"));
+        Path readOnly = Files.createDirectory(temporary.resolve("procpool-archives-nobody"));
+        UserPrincipal nobody = temporary.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.setOwner(temporary, nobody);
+        Files.setOwner(readOnly, nobody);
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx--x--x")); // nobody passes
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-x------"));
+        Path javaCommand = Paths.get(System.getProperty("java.home"), "bin", "java");
+        Path stdout = directory.resolve("nobody.out");
+        Path stderr = directory.resolve("nobody.err");
+        Process process = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                javaCommand.toString(), "-Djava.io.tmpdir=" + temporary, "-jar", JAR.toAbsolutePath().toString(),
+                "pool-traceback").redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        try {
+            assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the run did not end");
+        } finally {
+            process.destroyForcibly();
+        }
+        List<String> errors = Files.readAllLines(stderr);
+        assertEquals(0, process.exitValue(), errors::toString);
+        assertTrue(Files.readString(stdout).contains("Caused by: java.lang.ArithmeticException: / by zero"));
+        assertEquals(1, errors.size(), errors::toString);
+        assertTrue(errors.get(0).contains("child JVMs start without a class archive: " + readOnly), errors::toString);
+        assertEquals(List.of(), filesUnder(readOnly));
     }
 
     private static void assertPrintsOnlyTheTraceback(JavaRun run) {
