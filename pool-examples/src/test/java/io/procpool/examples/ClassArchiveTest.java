@@ -31,7 +31,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ClassArchiveTest {
     private static final String JDK_25 = "/usr/lib/jvm/temurin-25-jdk-amd64";
-    private static final Path JAR = Paths.get(System.getProperty("examples.jar", "target/pool-examples.jar"));
 
     @TempDir
     Path directory;
@@ -42,7 +41,7 @@ class ClassArchiveTest {
     void aTruncatedArchiveNeverFailsAStart(String jdkHome) throws Exception {
         Path jdk = jdkHome.equals("build") ? Paths.get(System.getProperty("java.home")) : Paths.get(jdkHome);
         Path temporary = Files.createDirectories(directory.resolve("tmp"));
-        assertPrintsOnlyTheTraceback(poolTraceback(jdk, temporary));
+        JavaRun.poolTraceback(jdk, directory, temporary).assertPrintsOnlyTheTraceback();
         Awaitility.await("the archive made after the first run").atMost(Duration.ofSeconds(120))
                 .until(() -> archives(temporary).size() == 1);
         Path archive = archives(temporary).get(0);
@@ -50,8 +49,8 @@ class ClassArchiveTest {
         try (RandomAccessFile file = new RandomAccessFile(archive.toFile(), "rw")) {
             file.setLength(size / 2);
         }
-        assertPrintsOnlyTheTraceback(poolTraceback(jdk, temporary));
-        assertPrintsOnlyTheTraceback(poolTraceback(jdk, temporary));
+        JavaRun.poolTraceback(jdk, directory, temporary).assertPrintsOnlyTheTraceback();
+        JavaRun.poolTraceback(jdk, directory, temporary).assertPrintsOnlyTheTraceback();
     }
 
     /**
@@ -64,7 +63,7 @@ class ClassArchiveTest {
     void anArchiveAWorkerCrashedWithIsDeletedSoTheNextRunWorks() throws Exception {
         Path jdk = Paths.get(System.getProperty("java.home"));
         Path temporary = Files.createDirectories(directory.resolve("tmp"));
-        assertPrintsOnlyTheTraceback(poolTraceback(jdk, temporary));
+        JavaRun.poolTraceback(jdk, directory, temporary).assertPrintsOnlyTheTraceback();
         Awaitility.await("the archive made after the first run").atMost(Duration.ofSeconds(120))
                 .until(() -> archives(temporary).size() == 1);
         Path archive = archives(temporary).get(0);
@@ -77,11 +76,11 @@ class ClassArchiveTest {
         }
         Path forged = Files.move(archive, archive.resolveSibling(key + "." + half + extension));
 
-        JavaRun crashed = poolTraceback(jdk, temporary);
+        JavaRun crashed = JavaRun.poolTraceback(jdk, directory, temporary);
         if (crashed.exitCode() != 0) {
             assertTrue(Files.notExists(forged), () -> "the archive the worker crashed with is still there\n" + crashed);
         }
-        assertPrintsOnlyTheTraceback(poolTraceback(jdk, temporary));
+        JavaRun.poolTraceback(jdk, directory, temporary).assertPrintsOnlyTheTraceback();
     }
 
     @ParameterizedTest
@@ -106,7 +105,7 @@ class ClassArchiveTest {
         }
         Path jdk = Paths.get(System.getProperty("java.home"));
         for (int run = 0; run < 2; run++) { // the second where the first run's archive would be used
-            JavaRun refused = poolTraceback(jdk, temporary);
+            JavaRun refused = JavaRun.poolTraceback(jdk, directory, temporary);
             assertEquals(0, refused.exitCode(), refused::toString);
             assertTrue(refused.stdout().contains("Caused by: java.lang.ArithmeticException: / by zero"),
                     refused::toString);
@@ -131,7 +130,8 @@ class ClassArchiveTest {
     void aReadOnlyArchiveDirectoryGetsOnlyTheOneWarning() throws Exception {
         Path temporary = Files.createDirectories(directory.resolve("nobody-tmp"));
         Path readOnly = Files.createDirectory(temporary.resolve("procpool-archives-nobody"));
-        UserPrincipal nobody = temporary.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        UserPrincipal nobody = temporary.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByName("nobody");
         Files.setOwner(temporary, nobody);
         Files.setOwner(readOnly, nobody);
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx--x--x")); // nobody passes
@@ -140,8 +140,9 @@ class ClassArchiveTest {
         Path stdout = directory.resolve("nobody.out");
         Path stderr = directory.resolve("nobody.err");
         Process process = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                javaCommand.toString(), "-Djava.io.tmpdir=" + temporary, "-jar", JAR.toAbsolutePath().toString(),
-                "pool-traceback").redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+                javaCommand.toString(), "-Djava.io.tmpdir=" + temporary, "-jar",
+                JavaRun.EXAMPLES_JAR.toAbsolutePath().toString(), "pool-traceback")
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
         try {
             assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the run did not end");
         } finally {
@@ -153,17 +154,6 @@ class ClassArchiveTest {
         assertEquals(1, errors.size(), errors::toString);
         assertTrue(errors.get(0).contains("child JVMs start without a class archive: " + readOnly), errors::toString);
         assertEquals(List.of(), filesUnder(readOnly));
-    }
-
-    private static void assertPrintsOnlyTheTraceback(JavaRun run) {
-        assertEquals(0, run.exitCode(), run::toString);
-        assertTrue(run.stdout().contains("Caused by: java.lang.ArithmeticException: / by zero"), run::toString);
-        assertEquals(List.of(), run.stderr(), run::toString);
-    }
-
-    private JavaRun poolTraceback(Path jdk, Path temporary) throws IOException, InterruptedException {
-        return JavaRun.java(jdk, directory, List.of("-Djava.io.tmpdir=" + temporary, "-jar", JAR.toString(),
-                "pool-traceback"));
     }
 
     /** The complete archives: moved into place, so named {@code .jsa} or {@code .aot}. */

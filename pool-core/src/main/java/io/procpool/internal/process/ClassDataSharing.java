@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * A missing, stale or broken archive never fails a start: the child then starts as it would without one.
  * <ul>
- *   <li>The archives live in {@code <java.io.tmpdir>/procpool-archives-<user>}, opened through {@link PrivateDirectory}:
+ *   <li>The archives live in {@code <java.io.tmpdir>/procpool-archives-<user>}, opened through
+ *       {@link PrivateDirectory}:
  *       the JVM maps an archive as its own code, so a directory another local user could have planted (theirs, open
  *       to others, a symbolic link) is refused, with one warning that says why, and children then get no archive
  *       and nothing is written there.</li>

@@ -85,9 +85,7 @@ class ClassDataSharingTest {
     void aPlantedDirectoryIsNeitherReadNorWritten(String kind) throws Exception {
         LaunchSpec spec = spec(List.of());
         Path own = Files.createDirectories(directory.resolve("own"));
-        String key = ClassDataSharing.plan(spec, own).options().stream().filter(option -> option.contains(own.toString()))
-                .map(option -> Paths.get(option.substring(option.indexOf('=') + 1)).getFileName().toString())
-                .map(name -> name.substring(0, name.indexOf('.'))).findFirst().orElseThrow();
+        String key = archiveKey(ClassDataSharing.plan(spec, own), own);
 
         Path root = Files.createDirectories(directory.resolve("root"));
         Path planted = root.resolve("procpool-archives-" + System.getProperty("user.name"));
@@ -124,11 +122,8 @@ class ClassDataSharingTest {
     void anArchiveWhoseSizeChangedIsNotPassedAndIsDeleted() throws Exception {
         LaunchSpec spec = spec(List.of());
         Path own = Files.createDirectories(directory.resolve("own"));
-        ClassDataSharing.Plan training = ClassDataSharing.plan(spec, own);
+        String key = archiveKey(ClassDataSharing.plan(spec, own), own);
         Path archives = own.resolve("procpool-archives-" + System.getProperty("user.name"));
-        String key = training.options().stream().filter(option -> option.contains(archives.toString()))
-                .map(option -> Paths.get(option.substring(option.indexOf('=') + 1)).getFileName().toString())
-                .map(name -> name.substring(0, name.indexOf('.'))).findFirst().orElseThrow();
         String extension = Runtime.version().feature() >= 24 ? ".aot" : ".jsa";
         Path whole = Files.write(archives.resolve(key + ".4096" + extension), new byte[4096]);
         if (Runtime.version().feature() < 19 || Runtime.version().feature() >= 24) {
@@ -140,6 +135,13 @@ class ClassDataSharingTest {
                     plan::toString);
             assertTrue(Files.notExists(whole));
         }
+    }
+
+    /** The key an archive of this plan is named after, read off the file it names under {@code root}. */
+    private static String archiveKey(ClassDataSharing.Plan plan, Path root) {
+        return plan.options().stream().filter(option -> option.contains(root.toString()))
+                .map(option -> Paths.get(option.substring(option.indexOf('=') + 1)).getFileName().toString())
+                .map(name -> name.substring(0, name.indexOf('.'))).findFirst().orElseThrow(() -> new AssertionError(plan));
     }
 
     private static List<Path> filesUnder(Path dir) throws Exception {
