@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,9 +59,13 @@ public final class ChildJvm {
     /** The child sent a frame: it catches SIGTERM, SIGINT and SIGHUP from then on and announces them (EXIT frame). */
     private volatile boolean catchesSignals;
     private volatile Long exitAnnouncement;  // the EXIT frame's id, once the child sent it
+    /** The class archive this child was given; told once whether the child crashed (null: none was planned). */
+    private final ClassDataSharing.Plan sharing;
+    private final AtomicBoolean exitReportedToSharing = new AtomicBoolean();
 
-    private ChildJvm(String name, Process process, List<String> commandLine) {
+    private ChildJvm(String name, Process process, List<String> commandLine, ClassDataSharing.Plan sharing) {
         this.name = name;
+        this.sharing = sharing;
         this.process = process;
         this.commandLine = commandLine;
         this.toChild = new FrameWriter(new BufferedOutputStream(process.getOutputStream(), PIPE_BUFFER),
@@ -80,7 +85,7 @@ public final class ChildJvm {
         List<String> command = commandLine(name, spec, sharing.options(), WORKER_MAIN, List.of());
         Process process = start(name, command);
         sharing.onExit(process);
-        return new ChildJvm(name, process, command);
+        return new ChildJvm(name, process, command, sharing);
     }
 
     /**
@@ -117,7 +122,7 @@ public final class ChildJvm {
      * {@link #launch}.
      */
     public static ChildJvm over(String name, Process process, List<String> commandLine) {
-        return new ChildJvm(name, process, List.copyOf(commandLine));
+        return new ChildJvm(name, process, List.copyOf(commandLine), null);
     }
 
     static List<String> commandLine(String name, LaunchSpec spec, List<String> sharingOptions, String mainClass,
@@ -205,6 +210,9 @@ public final class ChildJvm {
     public OptionalInt exitCode() {
         if (process.isAlive()) {
             return OptionalInt.empty();
+        }
+        if (sharing != null && exitReportedToSharing.compareAndSet(false, true)) {
+            sharing.checkExit(process.exitValue()); // before anyone who read the exit code starts a replacement
         }
         return OptionalInt.of(ExitStatus.pythonExitCode(process.exitValue(), exitAnnouncement, catchesSignals));
     }
