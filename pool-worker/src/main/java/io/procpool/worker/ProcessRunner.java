@@ -55,8 +55,8 @@ final class ProcessRunner {
         watchParentChannel();
         JvmProcess self;
         try {
-            self = describe((Payloads.ProcessStart) Codec.decode(start.payload(),
-                    ClassLoader.getSystemClassLoader(), "process target"));
+            self = describe(Codec.decode(start.payload(),
+                    ClassLoader.getSystemClassLoader(), Payloads.ProcessStart.class, "process target"));
         } catch (TaskSerializationException e) {
             System.err.print("Cannot start process \"" + System.getProperty(ChildJvm.NAME_PROPERTY) + "\": ");
             e.printStackTrace();

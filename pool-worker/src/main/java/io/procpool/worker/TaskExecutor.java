@@ -101,16 +101,16 @@ public final class TaskExecutor {
 
     private Object decodeFunction(byte[] payload) {
         try {
-            return decode(payload, "function");
+            return decode(payload, TaskFunction.class, "function");
         } catch (TaskSerializationException e) {
             return e;
         }
     }
 
     /** Decodes, turning any Error the codec lets through (OutOfMemoryError) into its serialization failure. */
-    private Object decode(byte[] payload, String what) {
+    private <T> T decode(byte[] payload, Class<T> type, String what) {
         try {
-            return Codec.decode(payload, loader, what);
+            return Codec.decode(payload, loader, type, what);
         } catch (Error e) {
             throw new TaskSerializationException("cannot decode the " + what + ": " + e, e.getClass().getName(), e);
         }
@@ -138,7 +138,7 @@ public final class TaskExecutor {
     private Object runCall(Frame task) throws ChunkFailure {
         TaskCallable<?> callable;
         try {
-            callable = (TaskCallable<?>) decode(task.payload(), "task");
+            callable = decode(task.payload(), TaskCallable.class, "task");
         } catch (TaskSerializationException e) {
             throw codecFailure(0, new Object[0], e);
         }
@@ -152,7 +152,7 @@ public final class TaskExecutor {
     private Object[] runChunk(Frame task) throws ChunkFailure {
         Payloads.ChunkRequest request;
         try {
-            request = (Payloads.ChunkRequest) decode(task.payload(), "arguments");
+            request = decode(task.payload(), Payloads.ChunkRequest.class, "arguments");
         } catch (TaskSerializationException e) {
             throw codecFailure(0, new Object[0], e);
         }

@@ -80,7 +80,7 @@ final class TaskLoop {
         runner = Thread.currentThread();
         Payloads.InitRequest request;
         try {
-            request = (Payloads.InitRequest) Codec.decode(init.payload(), loader, "initializer");
+            request = Codec.decode(init.payload(), loader, Payloads.InitRequest.class, "initializer");
             TaskRunnable initializer = request.initializer();
             if (initializer != null) {
                 initializer.run();

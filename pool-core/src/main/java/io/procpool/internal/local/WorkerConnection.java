@@ -166,8 +166,8 @@ final class WorkerConnection {
     private boolean onStartFrame(Frame frame) {
         switch (frame.type()) {
             case HELLO -> {
-                Payloads.Hello hello = (Payloads.Hello) Codec.decode(frame.payload(),
-                        WorkerConnection.class.getClassLoader(), "hello");
+                Payloads.Hello hello = Codec.decode(frame.payload(),
+                        WorkerConnection.class.getClassLoader(), Payloads.Hello.class, "hello");
                 if (hello.protocolVersion() != Frames.PROTOCOL_VERSION) {
                     ready.completeExceptionally(new PoolException("worker " + name + " speaks protocol version "
                             + hello.protocolVersion() + ", this pool " + Frames.PROTOCOL_VERSION

@@ -210,8 +210,8 @@ final class FakeWorker {
                 die(1, 0L);
                 return;
             }
-            Payloads.InitRequest request = (Payloads.InitRequest) Codec.decode(init.payload(),
-                    FakeWorker.class.getClassLoader(), "initializer");
+            Payloads.InitRequest request = Codec.decode(init.payload(),
+                    FakeWorker.class.getClassLoader(), Payloads.InitRequest.class, "initializer");
             send(new Frame(FrameType.HELLO, 0, Codec.encode(new Payloads.Hello(Frames.PROTOCOL_VERSION,
                     process.pid(), request.workerName()), "hello")));
             reader.start();
@@ -324,7 +324,7 @@ final class FakeWorker {
             stall();
         }
         long begin = System.nanoTime();
-        Object value = Codec.decode(task.payload(), FakeWorker.class.getClassLoader(), "task");
+        Object value = Codec.decode(task.payload(), FakeWorker.class.getClassLoader(), Object.class, "task");
         Frame answer;
         try {
             if (value instanceof String s && s.startsWith(HOLD)) {
