@@ -8,7 +8,7 @@ import io.procpool.WorkerInfo;
 import io.procpool.internal.insights.LiveWorker;
 import io.procpool.internal.insights.ProcStats;
 import io.procpool.internal.process.ExitStatus;
-import io.procpool.internal.protocol.Frame;
+import io.procpool.internal.protocol.ToParent;
 import io.procpool.internal.task.Answers;
 import io.procpool.internal.task.FunctionRef;
 import io.procpool.internal.task.Outcome;
@@ -588,10 +588,10 @@ final class InFlight implements WorkerConnection.Events {
     // ---------------------------------------------------------------------------------------------- answers
 
     @Override
-    public void answered(LocalWorker worker, Frame answer) {
-        LocalWorker.Held held = release(worker, answer.id());
+    public void answered(LocalWorker worker, ToParent.Answer answer) {
+        LocalWorker.Held held = release(worker, answer.taskId());
         if (held == null) {
-            LOG.debug("{}: late answer for task {} dropped", worker, answer.id());
+            LOG.debug("{}: late answer for task {} dropped", worker, answer.taskId());
             return;
         }
         long decodeStart = System.nanoTime();

@@ -2,15 +2,15 @@ package io.procpool.internal.process;
 
 import io.procpool.PoolException;
 import io.procpool.internal.protocol.ChannelCorruptedException;
-import io.procpool.internal.protocol.Frame;
 import io.procpool.internal.protocol.FrameReader;
-import io.procpool.internal.protocol.FrameType;
 import io.procpool.internal.protocol.FrameWriter;
+import io.procpool.internal.protocol.HexDump;
+import io.procpool.internal.protocol.ToParent;
+import io.procpool.internal.protocol.ToWorker;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +50,8 @@ public final class ChildJvm {
     private final String name;
     private final Process process;
     private final List<String> commandLine;
-    private final FrameWriter toChild;
-    private final FrameReader fromChild;
+    private final FrameWriter<ToWorker> toChild;
+    private final FrameReader<ToParent> fromChild;
     private final StderrPump stderr;
     private boolean firstFrameRead;          // the channel reader's thread only
     private volatile Long exitAnnouncement;  // the EXIT frame's id, once the child sent it
@@ -60,10 +60,9 @@ public final class ChildJvm {
         this.name = name;
         this.process = process;
         this.commandLine = commandLine;
-        this.toChild = new FrameWriter(new BufferedOutputStream(process.getOutputStream(), PIPE_BUFFER),
-                FrameType.Direction.TO_WORKER);
-        this.fromChild = new FrameReader(new BufferedInputStream(process.getInputStream(), PIPE_BUFFER),
-                FrameType.Direction.TO_PARENT, this::reportRawBytes);
+        this.toChild = FrameWriter.toWorker(new BufferedOutputStream(process.getOutputStream(), PIPE_BUFFER));
+        this.fromChild = FrameReader.toParent(new BufferedInputStream(process.getInputStream(), PIPE_BUFFER),
+                this::reportRawBytes);
         this.stderr = StderrPump.start(process.getErrorStream(), name);
     }
 
@@ -124,25 +123,25 @@ public final class ChildJvm {
      * @return the frame, or {@code null} when the channel ended
      * @throws ChannelCorruptedException the child wrote bytes that are not frames on its stdout
      */
-    public Frame nextFrame() throws IOException {
+    public ToParent nextFrame() throws IOException {
         while (true) {
-            Frame frame;
+            ToParent frame;
             if (firstFrameRead) {
                 frame = fromChild.read();
             } else {
                 frame = fromChild.readFirst(line -> {
                     recordStderr(line);
-                    OutputSink.printLine(OutputSink.STDERR, line);
+                    OutputSink.printLine(ToParent.OutputLine.Stream.ERR, line);
                 });
                 firstFrameRead = true;
             }
             if (frame == null) {
                 return null;
             }
-            if (frame.type() == FrameType.OUTPUT) {
-                printOutput(frame);
-            } else if (frame.type() == FrameType.EXIT) {
-                exitAnnouncement = frame.id();
+            if (frame instanceof ToParent.OutputLine output) {
+                printOutput(output);
+            } else if (frame instanceof ToParent.Exit exit) {
+                exitAnnouncement = exit.signal();
                 closeInput(); // see exitAnnounced()
             } else {
                 return frame;
@@ -155,10 +154,10 @@ public final class ChildJvm {
         String report = "procpool: " + name + " (pid " + process.pid() + ") wrote " + bytes.length + " byte"
                 + (bytes.length == 1 ? "" : "s") + " on its stdout outside procpool's frames (native code, or a stream "
                 + "opened on file descriptor 1); they were skipped:\n"
-                + FrameReader.hexDump(java.util.Arrays.copyOf(bytes, Math.min(bytes.length, RAW_BYTES_SHOWN)));
+                + HexDump.of(java.util.Arrays.copyOf(bytes, Math.min(bytes.length, RAW_BYTES_SHOWN)));
         for (String line : report.split("\n")) {
             recordStderr(line);
-            OutputSink.printLine(OutputSink.STDERR, line);
+            OutputSink.printLine(ToParent.OutputLine.Stream.ERR, line);
         }
     }
 
@@ -183,12 +182,11 @@ public final class ChildJvm {
     }
 
     /** Prints a child's OUTPUT frame on the parent's stream, keeping stderr lines for {@link #stderrTail}. */
-    private void printOutput(Frame output) {
-        String line = new String(output.payload(), StandardCharsets.UTF_8);
-        if (output.id() == OutputSink.STDERR) {
-            recordStderr(line);
+    private void printOutput(ToParent.OutputLine output) {
+        if (output.stream() == ToParent.OutputLine.Stream.ERR) {
+            recordStderr(output.line());
         }
-        OutputSink.printLine((int) output.id(), line);
+        OutputSink.printLine(output.stream(), output.line());
     }
 
     /** Keeps a line for {@link #stderrTail}; also used for System.err lines that arrive as frames. */
@@ -257,7 +255,7 @@ public final class ChildJvm {
         return commandLine;
     }
 
-    public FrameWriter toChild() {
+    public FrameWriter<ToWorker> toChild() {
         return toChild;
     }
 

@@ -1,5 +1,6 @@
 package io.procpool.internal.process;
 
+import io.procpool.internal.protocol.ToParent.OutputLine;
 import java.io.PrintStream;
 
 /**
@@ -9,20 +10,15 @@ import java.io.PrintStream;
  * <p>Thread-safety: thread-safe; every line is printed under one lock shared by all children.
  */
 public final class OutputSink {
-    /** Stream number of {@code System.out} in OUTPUT frames. */
-    public static final int STDOUT = 1;
-    /** Stream number of {@code System.err} in OUTPUT frames. */
-    public static final int STDERR = 2;
-
     private static final Object LOCK = new Object();
 
     private OutputSink() {
     }
 
-    /** Prints one whole line on the parent's stream {@code stream} ({@link #STDOUT} or {@link #STDERR}). */
-    public static void printLine(int stream, String line) {
+    /** Prints one whole line on the parent's stream {@code stream}. */
+    public static void printLine(OutputLine.Stream stream, String line) {
         synchronized (LOCK) {
-            PrintStream target = stream == STDOUT ? System.out : System.err;
+            PrintStream target = stream == OutputLine.Stream.OUT ? System.out : System.err;
             target.println(line);
             target.flush();
         }

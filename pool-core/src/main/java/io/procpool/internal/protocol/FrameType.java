@@ -1,7 +1,10 @@
 package io.procpool.internal.protocol;
 
+import java.nio.charset.StandardCharsets;
+
 /**
- * Every kind of frame on the pipes between a parent and a worker, and the wire layout they all share.
+ * Every kind of frame on the pipes between a parent and a worker, and the wire layout they all share. Each type has
+ * one record ({@link ToWorker} or {@link ToParent}), which the reader builds once from the bytes.
  *
  * <h2>Frame layout (big-endian)</h2>
  * <pre>
@@ -26,46 +29,63 @@ package io.procpool.internal.protocol;
 public enum FrameType {
     // ---- parent to worker ----
     /** First frame to a pool worker: payload {@code InitRequest} (worker name, optional initializer). */
-    INIT(0x01, Direction.TO_WORKER),
+    INIT(0x01, Direction.TO_WORKER,
+            (id, payload) -> new ToWorker.Init(new Encoded(payload))),
     /** Registers a function: id = function id, payload = the Kryo-encoded {@code TaskFunction}. */
-    FUNCTION(0x02, Direction.TO_WORKER),
+    FUNCTION(0x02, Direction.TO_WORKER,
+            (id, payload) -> new ToWorker.RegisterFunction(id, new Encoded(payload))),
     /** Runs a chunk: id = task id, payload = {@code ChunkRequest} (function id, items). Answer: Object[] results. */
-    CHUNK(0x03, Direction.TO_WORKER),
+    CHUNK(0x03, Direction.TO_WORKER,
+            (id, payload) -> new ToWorker.Chunk(id, new Encoded(payload))),
     /** Runs one callable: id = task id, payload = the Kryo-encoded {@code TaskCallable}. Answer: its result. */
-    CALL(0x04, Direction.TO_WORKER),
+    CALL(0x04, Direction.TO_WORKER,
+            (id, payload) -> new ToWorker.Call(id, new Encoded(payload))),
     /** Drops a registered function: id = function id, empty payload. */
-    FORGET(0x05, Direction.TO_WORKER),
+    FORGET(0x05, Direction.TO_WORKER,
+            (id, payload) -> new ToWorker.Forget(id)),
     /** Skips a queued task, or interrupts it if running: id = task id, empty payload. */
-    CANCEL(0x06, Direction.TO_WORKER),
+    CANCEL(0x06, Direction.TO_WORKER,
+            (id, payload) -> new ToWorker.Cancel(id)),
     /** Finish the tasks held, then exit 0: id = 0, empty payload. */
-    SHUTDOWN(0x07, Direction.TO_WORKER),
+    SHUTDOWN(0x07, Direction.TO_WORKER,
+            (id, payload) -> new ToWorker.Shutdown()),
     /** The one task of a {@code JvmProcess} child: payload = Kryo-encoded {@code ProcessStart}. */
-    START_PROCESS(0x08, Direction.TO_WORKER),
+    START_PROCESS(0x08, Direction.TO_WORKER,
+            (id, payload) -> new ToWorker.StartProcess(new Encoded(payload))),
     /**
      * Takes back a task that has not started (work stealing): id = task id, empty payload. Answered
      * {@link #CANCELLED} when the task waits in the worker's queue (or arrives later, as for {@link #CANCEL});
      * ignored when it runs or was answered: unlike CANCEL it never interrupts.
      */
-    UNQUEUE(0x09, Direction.TO_WORKER),
+    UNQUEUE(0x09, Direction.TO_WORKER,
+            (id, payload) -> new ToWorker.Unqueue(id)),
 
     // ---- worker to parent ----
     /** The worker is ready: payload {@code Hello} (protocol version, pid, name). */
-    HELLO(0x41, Direction.TO_PARENT),
+    HELLO(0x41, Direction.TO_PARENT,
+            (id, payload) -> new ToParent.Hello(new Encoded(payload))),
     /** The worker's initializer (or the process target's decoding) threw: payload = the throwable. Then it exits. */
-    INIT_FAILED(0x42, Direction.TO_PARENT),
+    INIT_FAILED(0x42, Direction.TO_PARENT,
+            (id, payload) -> new ToParent.InitFailed(new Encoded(payload))),
     /** Terminal: id = task id, payload = var-long execution nanos, then the Kryo-encoded result. */
-    RESULT(0x43, Direction.TO_PARENT),
+    RESULT(0x43, Direction.TO_PARENT,
+            (id, payload) -> new ToParent.Result(id, new Encoded(payload))),
     /** Terminal: id = task id, payload = var-long execution nanos, then a {@code TaskFailure}. */
-    FAILURE(0x44, Direction.TO_PARENT),
+    FAILURE(0x44, Direction.TO_PARENT,
+            (id, payload) -> new ToParent.Failure(id, new Encoded(payload))),
     /** Terminal: id = task id of a task skipped after {@link #CANCEL}, empty payload. */
-    CANCELLED(0x45, Direction.TO_PARENT),
+    CANCELLED(0x45, Direction.TO_PARENT,
+            (id, payload) -> new ToParent.Cancelled(id)),
     /** One line of output: id = 1 (System.out) or 2 (System.err), payload = the line in UTF-8, no line separator. */
-    OUTPUT(0x46, Direction.TO_PARENT),
+    OUTPUT(0x46, Direction.TO_PARENT,
+            (id, payload) -> new ToParent.OutputLine(ToParent.OutputLine.Stream.of(id),
+            new String(payload, StandardCharsets.UTF_8))),
     /**
      * The worker is exiting through its shutdown hook: id = 0 when it called {@code System.exit} or ended normally
      * (the OS exit code is then the truth), or N when it was terminated by signal N (report {@code -N}).
      */
-    EXIT(0x47, Direction.TO_PARENT),
+    EXIT(0x47, Direction.TO_PARENT,
+            (id, payload) -> new ToParent.Exit(id)),
     /**
      * The worker retires: id = 0, empty payload. It means "I start no task after this frame; every task you sent me
      * that I have not answered is unstarted and yours to requeue; I exit when you send {@link #SHUTDOWN} or my stdin
@@ -73,14 +93,16 @@ public enum FrameType {
      * worker's codec (or its frame reader), because such a JVM is not safe to run more tasks; tasks and
      * {@link #CANCEL}s that still arrive are ignored.
      */
-    RETIRING(0x48, Direction.TO_PARENT),
+    RETIRING(0x48, Direction.TO_PARENT,
+            (id, payload) -> new ToParent.Retiring()),
     /**
      * The worker starts the task with this id now: id = the task id, no payload. Written, and flushed, before the
      * task runs (in the same write as the previous task's answer when the next task was already waiting), so the
      * parent knows exactly which task a worker was running when it died, and since when (for timeouts): a task with
      * no STARTED frame never ran and goes back to the queue.
      */
-    STARTED(0x49, Direction.TO_PARENT);
+    STARTED(0x49, Direction.TO_PARENT,
+            (id, payload) -> new ToParent.Started(id));
 
     /** Which pipe a frame travels on; each has its own magic so a frame read from the wrong side is caught. */
     public enum Direction {
@@ -111,10 +133,23 @@ public enum FrameType {
 
     private final int code;
     private final Direction direction;
+    private final Decoder decoder;
 
-    FrameType(int code, Direction direction) {
+    FrameType(int code, Direction direction, Decoder decoder) {
         this.code = code;
         this.direction = direction;
+        this.decoder = decoder;
+    }
+
+    /** Builds a frame's record from its checked header id and payload. */
+    @FunctionalInterface
+    interface Decoder {
+        Frame decode(long id, byte[] payload);
+    }
+
+    /** @return the record for a frame of this type read from the wire */
+    Frame decode(long id, byte[] payload) {
+        return decoder.decode(id, payload);
     }
 
     /** @return the byte that stands for this type on the wire */

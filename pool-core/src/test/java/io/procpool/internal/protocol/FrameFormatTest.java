@@ -17,10 +17,20 @@ import org.junit.jupiter.api.Test;
 
 class FrameFormatTest {
 
-    private static byte[] bytesOf(FrameType.Direction direction, Frame... frames) throws IOException {
+    private static byte[] bytesOf(ToWorker... frames) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        FrameWriter writer = new FrameWriter(out, direction);
-        for (Frame frame : frames) {
+        FrameWriter<ToWorker> writer = FrameWriter.toWorker(out);
+        for (ToWorker frame : frames) {
+            writer.write(frame);
+        }
+        writer.flush();
+        return out.toByteArray();
+    }
+
+    private static byte[] bytesOf(ToParent... frames) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        FrameWriter<ToParent> writer = FrameWriter.toParent(out);
+        for (ToParent frame : frames) {
             writer.write(frame);
         }
         writer.flush();
@@ -33,8 +43,7 @@ class FrameFormatTest {
      */
     @Test
     void outputFrameMatchesGoldenBytes() throws IOException {
-        byte[] actual = bytesOf(FrameType.Direction.TO_PARENT,
-                new Frame(FrameType.OUTPUT, 1, "hi".getBytes(StandardCharsets.UTF_8)));
+        byte[] actual = bytesOf(new ToParent.OutputLine(ToParent.OutputLine.Stream.OUT, "hi"));
         String golden = "70703c70" // magic "pp<p"
                 + "46"                 // OUTPUT
                 + "0000000000000001"   // id: stream 1 (System.out)
@@ -46,17 +55,16 @@ class FrameFormatTest {
 
     @Test
     void emptyShutdownFrameMatchesGoldenBytes() throws IOException {
-        byte[] actual = bytesOf(FrameType.Direction.TO_WORKER, Frame.of(FrameType.SHUTDOWN, 0));
+        byte[] actual = bytesOf(new ToWorker.Shutdown());
         assertEquals("70703e77" + "07" + "0000000000000000" + "00000000" + "2e650cdf",
                 BaseEncoding.base16().lowerCase().encode(actual));
     }
 
     @Test
     void framesRoundTripAndEndCleanly() throws IOException {
-        Frame a = new Frame(FrameType.CHUNK, 7, new byte[] {1, 2, 3});
-        Frame b = Frame.of(FrameType.CANCEL, 7);
-        FrameReader reader = new FrameReader(new ByteArrayInputStream(bytesOf(FrameType.Direction.TO_WORKER, a, b)),
-                FrameType.Direction.TO_WORKER);
+        ToWorker a = new ToWorker.Chunk(7, new Encoded(new byte[] {1, 2, 3}));
+        ToWorker b = new ToWorker.Cancel(7);
+        FrameReader<ToWorker> reader = FrameReader.toWorker(new ByteArrayInputStream(bytesOf(a, b)));
         assertEquals(a, reader.read());
         assertEquals(b, reader.read());
         assertNull(reader.read());
@@ -65,7 +73,7 @@ class FrameFormatTest {
     @Test
     void strayTextIsACorruptedChannelWithAHexDump() {
         byte[] stray = "Hello from native code\n".getBytes(StandardCharsets.UTF_8);
-        FrameReader reader = new FrameReader(new ByteArrayInputStream(stray), FrameType.Direction.TO_PARENT);
+        FrameReader<ToParent> reader = FrameReader.toParent(new ByteArrayInputStream(stray));
         ChannelCorruptedException e = assertThrows(ChannelCorruptedException.class, reader::read);
         assertTrue(e.getMessage().contains("bad magic"), e.getMessage());
         assertTrue(e.getMessage().contains("48 65 6c 6c 6f"), e.getMessage());
@@ -74,25 +82,25 @@ class FrameFormatTest {
 
     @Test
     void flippedPayloadBitFailsTheChecksum() throws IOException {
-        byte[] bytes = bytesOf(FrameType.Direction.TO_PARENT, new Frame(FrameType.RESULT, 3, new byte[] {10, 20}));
+        byte[] bytes = bytesOf(new ToParent.Result(3, new Encoded(new byte[] {10, 20})));
         bytes[Frames.HEADER_SIZE] ^= 0x01;
-        FrameReader reader = new FrameReader(new ByteArrayInputStream(bytes), FrameType.Direction.TO_PARENT);
+        FrameReader<ToParent> reader = FrameReader.toParent(new ByteArrayInputStream(bytes));
         ChannelCorruptedException e = assertThrows(ChannelCorruptedException.class, reader::read);
         assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
     }
 
     @Test
     void frameFromTheWrongDirectionIsRejected() throws IOException {
-        byte[] toWorker = bytesOf(FrameType.Direction.TO_WORKER, Frame.of(FrameType.SHUTDOWN, 0));
-        FrameReader reader = new FrameReader(new ByteArrayInputStream(toWorker), FrameType.Direction.TO_PARENT);
+        byte[] toWorker = bytesOf(new ToWorker.Shutdown());
+        FrameReader<ToParent> reader = FrameReader.toParent(new ByteArrayInputStream(toWorker));
         assertThrows(ChannelCorruptedException.class, reader::read);
     }
 
     @Test
     void streamEndingInsideAFrameIsAnEofNotData() throws IOException {
-        byte[] bytes = bytesOf(FrameType.Direction.TO_PARENT, new Frame(FrameType.RESULT, 3, new byte[100]));
+        byte[] bytes = bytesOf(new ToParent.Result(3, new Encoded(new byte[100])));
         byte[] truncated = java.util.Arrays.copyOf(bytes, 50);
-        FrameReader reader = new FrameReader(new ByteArrayInputStream(truncated), FrameType.Direction.TO_PARENT);
+        FrameReader<ToParent> reader = FrameReader.toParent(new ByteArrayInputStream(truncated));
         assertThrows(EOFException.class, reader::read);
     }
 
@@ -100,11 +108,10 @@ class FrameFormatTest {
     void startupNoiseBeforeTheFirstFrameIsHandedOverAsLines() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write("[0.003s][info][gc] Using G1\nsecond line\n".getBytes(StandardCharsets.UTF_8));
-        out.write(bytesOf(FrameType.Direction.TO_PARENT, Frame.of(FrameType.EXIT, 0)));
+        out.write(bytesOf(new ToParent.Exit(0)));
         List<String> noise = new ArrayList<>();
-        FrameReader reader = new FrameReader(new ByteArrayInputStream(out.toByteArray()),
-                FrameType.Direction.TO_PARENT);
-        assertEquals(Frame.of(FrameType.EXIT, 0), reader.readFirst(noise::add));
+        FrameReader<ToParent> reader = FrameReader.toParent(new ByteArrayInputStream(out.toByteArray()));
+        assertEquals(new ToParent.Exit(0), reader.readFirst(noise::add));
         assertEquals(List.of("[0.003s][info][gc] Using G1", "second line"), noise);
         assertNull(reader.read());
     }

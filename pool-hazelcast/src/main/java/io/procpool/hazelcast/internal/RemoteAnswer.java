@@ -3,8 +3,8 @@ package io.procpool.hazelcast.internal;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
-import io.procpool.internal.protocol.Frame;
 import io.procpool.internal.protocol.FrameType;
+import io.procpool.internal.protocol.ToParent;
 import java.io.IOException;
 
 /**
@@ -25,17 +25,17 @@ public final class RemoteAnswer implements DataSerializable {
     public RemoteAnswer() {
     }
 
-    RemoteAnswer(Frame answer, String memberName, long memberPid) {
+    RemoteAnswer(ToParent.Answer answer, String memberName, long memberPid) {
         this.failure = answer.type() == FrameType.FAILURE;
-        this.taskId = answer.id();
-        this.payload = answer.payload();
+        this.taskId = answer.taskId();
+        this.payload = answer.answer().bytes();
         this.memberName = memberName;
         this.memberPid = memberPid;
     }
 
     /** The RESULT or FAILURE frame, for {@code Answers.decode}. */
-    Frame frame() {
-        return new Frame(failure ? FrameType.FAILURE : FrameType.RESULT, taskId, payload);
+    ToParent.Answer frame() {
+        return ToParent.Answer.of(failure ? FrameType.FAILURE : FrameType.RESULT, taskId, payload);
     }
 
     /** The member that ran the task, as {@code MemberNames} names it. */
