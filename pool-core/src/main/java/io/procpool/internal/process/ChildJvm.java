@@ -54,6 +54,8 @@ public final class ChildJvm {
     private final FrameReader<ToParent> fromChild;
     private final StderrPump stderr;
     private boolean firstFrameRead;          // the channel reader's thread only
+    private long lastLinePrinted;            // likewise: the output sink's ticket of this child's last line
+    private long lastLineAwaited;            // likewise: the ticket awaited before the last frame passed on
     private volatile Long exitAnnouncement;  // the EXIT frame's id, once the child sent it
 
     private ChildJvm(String name, Process process, List<String> commandLine) {
@@ -116,9 +118,11 @@ public final class ChildJvm {
 
     /**
      * Reads the child's next frame that is not OUTPUT or EXIT; those two this channel handles itself, for every kind
-     * of child: an OUTPUT line is printed on the parent's stream (stderr lines are also kept for
-     * {@link #stderrTail}), an EXIT frame is noted for {@link #exitCode()} and closes the child's stdin. Before the
-     * first frame, bytes the JVM printed are forwarded to stderr as lines. Called by one reader thread.
+     * of child: an OUTPUT line goes to the parent's stream through the {@link OutputSink} (stderr lines are also
+     * kept for {@link #stderrTail}), an EXIT frame is noted for {@link #exitCode()} and closes the child's stdin.
+     * Before the first frame, bytes the JVM printed are forwarded to stderr as lines. Before it returns a frame, the
+     * lines this child printed are given a short while to be printed (see {@link OutputSink#awaitPrinted}). Called by
+     * one reader thread.
      *
      * @return the frame, or {@code null} when the channel ended
      * @throws ChannelCorruptedException the child wrote bytes that are not frames on its stdout
@@ -131,12 +135,9 @@ public final class ChildJvm {
             } else {
                 frame = fromChild.readFirst(line -> {
                     recordStderr(line);
-                    OutputSink.printLine(ToParent.OutputLine.Stream.ERR, line);
+                    print(ToParent.OutputLine.Stream.ERR, line);
                 });
                 firstFrameRead = true;
-            }
-            if (frame == null) {
-                return null;
             }
             if (frame instanceof ToParent.OutputLine output) {
                 printOutput(output);
@@ -144,8 +145,25 @@ public final class ChildJvm {
                 exitAnnouncement = exit.signal();
                 closeInput(); // see exitAnnounced()
             } else {
+                awaitLinesPrinted();
                 return frame;
             }
+        }
+    }
+
+    /** Hands a line to the parent's output sink, which prints it on another thread. */
+    private void print(ToParent.OutputLine.Stream stream, String line) {
+        lastLinePrinted = OutputSink.shared().print(stream, line);
+    }
+
+    /**
+     * Lets the lines this child printed reach the parent's stream before the frame that follows them (a task's
+     * output before its answer), for a short while only: a slow parent stdout must not hold up answers.
+     */
+    private void awaitLinesPrinted() {
+        if (lastLinePrinted > lastLineAwaited) {
+            OutputSink.shared().awaitPrinted(lastLinePrinted);
+            lastLineAwaited = lastLinePrinted;
         }
     }
 
@@ -157,7 +175,7 @@ public final class ChildJvm {
                 + HexDump.of(java.util.Arrays.copyOf(bytes, Math.min(bytes.length, RAW_BYTES_SHOWN)));
         for (String line : report.split("\n")) {
             recordStderr(line);
-            OutputSink.printLine(ToParent.OutputLine.Stream.ERR, line);
+            print(ToParent.OutputLine.Stream.ERR, line);
         }
     }
 
@@ -186,7 +204,7 @@ public final class ChildJvm {
         if (output.stream() == ToParent.OutputLine.Stream.ERR) {
             recordStderr(output.line());
         }
-        OutputSink.printLine(output.stream(), output.line());
+        print(output.stream(), output.line());
     }
 
     /** Keeps a line for {@link #stderrTail}; also used for System.err lines that arrive as frames. */

@@ -122,9 +122,9 @@ public final class JvmProcessSupervisor {
                 LOG.debug("{} sent an unexpected {}; ignored", name, frame);
             }
         } catch (ChannelCorruptedException e) {
-            OutputSink.printLine(ToParent.OutputLine.Stream.ERR, "procpool: " + name + " (pid " + pid() + ") wrote raw bytes "
-                    + "on its stdout (native code, or a stream opened on file descriptor 1), which carries its channel "
-                    + "to the parent; the rest of its output is lost. " + e.getMessage());
+            OutputSink.printLine(ToParent.OutputLine.Stream.ERR, "procpool: " + name + " (pid " + pid() + ") wrote "
+                    + "raw bytes on its stdout (native code, or a stream opened on file descriptor 1), which carries "
+                    + "its channel to the parent; the rest of its output is lost. " + e.getMessage());
             discardTheRest();
         } catch (IOException e) {
             LOG.debug("channel from {} ended: {}", name, e.toString()); // the exit code explains it
