@@ -28,7 +28,8 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * API; a map's items and results ({@code Object[]} of boxed numbers or strings) travel as blocks
  * ({@link BulkArraySerializer}), inside chunk requests that skip Kryo's reflective record path
  * ({@link ChunkRequestSerializer}). Encoding failures become {@link TaskSerializationException}s that name the
- * class that would not serialize.
+ * class that would not serialize. Kryo recurses once per level of a graph: {@link DeepGraphs} keeps that recursion
+ * from overflowing a thread's stack.
  *
  * <p>Unregistered mode can instantiate any class the stream names; that is acceptable only on the private pipes
  * between a parent and the child it started, never on a socket.
@@ -80,7 +81,7 @@ public final class Codec {
 
     /** As {@link #encode}, prefixed by a var-long time (skipped when negative): the RESULT payload. */
     public static byte[] encodeTimed(long nanos, Object value, String what) {
-        return withContext(context -> {
+        return DeepGraphs.run(maxDepth -> withContext(maxDepth, context -> {
             Output output = context.output;
             output.reset();
             if (nanos >= 0) {
@@ -88,7 +89,7 @@ public final class Codec {
             }
             context.kryo.writeClassAndObject(output, value);
             return output.toBytes();
-        }, e -> encodeFailure(value, what, e));
+        }, e -> encodeFailure(value, what, e)));
     }
 
     /**
@@ -108,13 +109,14 @@ public final class Codec {
     }
 
     private static Timed<Object> decode(byte[] bytes, boolean timed, ClassLoader loader, String what) {
-        return withContext(context -> {
+        return DeepGraphs.run(maxDepth -> withContext(maxDepth, context -> {
             context.kryo.setClassLoader(loader);
             Input input = context.input;
             input.setBuffer(bytes);
             long nanos = timed ? input.readVarLong(true) : -1;
             return new Timed<>(nanos, context.kryo.readClassAndObject(input));
-        }, e -> new TaskSerializationException("cannot decode the " + what + ": " + describe(e), culprit(e, null), e));
+        }, e -> new TaskSerializationException("cannot decode the " + what + ": " + describe(e), culprit(e, null),
+                e)));
     }
 
     /** {@code value} as a {@code type}, or the failure that names what was found instead. */
@@ -128,7 +130,7 @@ public final class Codec {
 
     /** Encodes a FAILURE payload; the error travels through its public API so a missing class cannot break it. */
     public static byte[] encodeFailure(long nanos, Payloads.TaskFailure failure) {
-        return withContext(context -> {
+        return DeepGraphs.run(maxDepth -> withContext(maxDepth, context -> {
             Output output = context.output;
             output.reset();
             output.writeVarLong(nanos, true);
@@ -138,12 +140,12 @@ public final class Codec {
             context.kryo.writeClassAndObject(output, failure.completed());
             context.kryo.writeObject(output, failure.error(), THROWABLES);
             return output.toBytes();
-        }, e -> encodeFailure(failure, "failure", e));
+        }, e -> encodeFailure(failure, "failure", e)));
     }
 
     /** Decodes what {@link #encodeFailure} wrote. */
     public static Timed<Payloads.TaskFailure> decodeFailure(byte[] bytes, ClassLoader loader) {
-        return withContext(context -> {
+        return DeepGraphs.run(maxDepth -> withContext(maxDepth, context -> {
             context.kryo.setClassLoader(loader);
             Input input = context.input;
             input.setBuffer(bytes);
@@ -155,17 +157,20 @@ public final class Codec {
             Throwable error = context.kryo.readObject(input, Throwable.class, THROWABLES);
             return new Timed<>(nanos, new Payloads.TaskFailure(failedIndex, completed, error, codecMessage,
                     failedClassName));
-        }, e -> new TaskSerializationException("cannot decode a task failure: " + describe(e), culprit(e, null), e));
+        }, e -> new TaskSerializationException("cannot decode a task failure: " + describe(e), culprit(e, null),
+                e)));
     }
 
     /**
-     * Runs {@code work} with a pooled Kryo and its buffers, returning them to the pool afterwards; what Kryo throws
-     * (and the errors a deep or broken graph causes) becomes the failure {@code onFailure} builds.
+     * Runs {@code work} with a pooled Kryo (graphs bounded to {@code maxDepth} levels, see {@link DeepGraphs}) and its
+     * buffers, returning them to the pool afterwards; what Kryo throws (and the errors a broken graph causes) becomes
+     * the failure {@code onFailure} builds.
      */
-    private static <T> T withContext(java.util.function.Function<Context, T> work,
+    private static <T> T withContext(int maxDepth, java.util.function.Function<Context, T> work,
                                      java.util.function.Function<Throwable, TaskSerializationException> onFailure) {
         Context context = CONTEXTS.obtain();
         try {
+            context.kryo.setMaxDepth(maxDepth);
             return work.apply(context);
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
             throw onFailure.apply(e);

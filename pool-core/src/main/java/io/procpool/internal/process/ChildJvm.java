@@ -56,6 +56,8 @@ public final class ChildJvm {
     private boolean firstFrameRead;          // the channel reader's thread only
     private long lastLinePrinted;            // likewise: the output sink's ticket of this child's last line
     private long lastLineAwaited;            // likewise: the ticket awaited before the last frame passed on
+    /** The child sent a frame: it catches SIGTERM, SIGINT and SIGHUP from then on and announces them (EXIT frame). */
+    private volatile boolean catchesSignals;
     private volatile Long exitAnnouncement;  // the EXIT frame's id, once the child sent it
 
     private ChildJvm(String name, Process process, List<String> commandLine) {
@@ -139,6 +141,11 @@ public final class ChildJvm {
                 });
                 firstFrameRead = true;
             }
+            if (frame == null) {
+                awaitLinesPrinted();
+                return null;
+            }
+            catchesSignals = true;
             if (frame instanceof ToParent.OutputLine output) {
                 printOutput(output);
             } else if (frame instanceof ToParent.Exit exit) {
@@ -196,7 +203,7 @@ public final class ChildJvm {
         if (process.isAlive()) {
             return OptionalInt.empty();
         }
-        return OptionalInt.of(ExitStatus.pythonExitCode(process.exitValue(), exitAnnouncement));
+        return OptionalInt.of(ExitStatus.pythonExitCode(process.exitValue(), exitAnnouncement, catchesSignals));
     }
 
     /** Prints a child's OUTPUT frame on the parent's stream, keeping stderr lines for {@link #stderrTail}. */
