@@ -101,8 +101,10 @@ public final class TaskExecutor {
         return resultFrame(task.taskId(), System.nanoTime() - start, result);
     }
 
+    private final Dispatch runner = new Dispatch();
+
     /** Runs each kind of task on the calling thread; a failure leaves as a {@link Failed}. */
-    private final ToWorker.TaskFrame.Runner<Object> runner = new ToWorker.TaskFrame.Runner<>() {
+    private final class Dispatch implements ToWorker.TaskFrame.Runner<Object> {
         @Override
         public Object call(ToWorker.Call task) {
             return runCall(task);
@@ -112,7 +114,7 @@ public final class TaskExecutor {
         public Object chunk(ToWorker.Chunk task) {
             return runChunk(task);
         }
-    };
+    }
 
     private Object decodeFunction(byte[] payload) {
         try {
