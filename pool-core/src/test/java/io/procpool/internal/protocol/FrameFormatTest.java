@@ -70,6 +70,34 @@ class FrameFormatTest {
         assertNull(reader.read());
     }
 
+    /** Each type is read back as its own record, equal to the one written: the reader decodes every type. */
+    @Test
+    void everyFrameTypeRoundTripsAsItsRecord() throws IOException {
+        Encoded payload = new Encoded(new byte[] {4, 5, 6});
+        List<ToWorker> toWorker = List.of(new ToWorker.Init(payload), new ToWorker.RegisterFunction(3, payload),
+                new ToWorker.Chunk(7, payload), new ToWorker.Call(8, payload), new ToWorker.Forget(3),
+                new ToWorker.Cancel(7), new ToWorker.Shutdown(), new ToWorker.StartProcess(payload),
+                new ToWorker.Unqueue(8));
+        List<ToParent> toParent = List.of(new ToParent.Hello(payload), new ToParent.InitFailed(payload),
+                new ToParent.Result(7, payload), new ToParent.Failure(8, payload), new ToParent.Cancelled(9),
+                new ToParent.OutputLine(ToParent.OutputLine.Stream.ERR, "line \u00e9"), new ToParent.Exit(15),
+                new ToParent.Retiring(), new ToParent.Started(7));
+        FrameReader<ToWorker> workerSide = FrameReader.toWorker(new ByteArrayInputStream(
+                bytesOf(toWorker.toArray(new ToWorker[0]))));
+        for (ToWorker frame : toWorker) {
+            assertEquals(frame, workerSide.read());
+        }
+        FrameReader<ToParent> parentSide = FrameReader.toParent(new ByteArrayInputStream(
+                bytesOf(toParent.toArray(new ToParent[0]))));
+        for (ToParent frame : toParent) {
+            assertEquals(frame, parentSide.read());
+        }
+        List<FrameType> covered = new ArrayList<>();
+        toWorker.forEach(frame -> covered.add(frame.type()));
+        toParent.forEach(frame -> covered.add(frame.type()));
+        assertEquals(List.of(FrameType.values()), covered, "a frame type without its record in this test");
+    }
+
     @Test
     void strayTextIsACorruptedChannelWithAHexDump() {
         byte[] stray = "Hello from native code\n".getBytes(StandardCharsets.UTF_8);
