@@ -128,10 +128,38 @@ public final class FrameReader<F extends Frame> {
             if (length < 0 || length > Frames.MAX_PAYLOAD) {
                 throw ChannelCorruptedException.of("impossible payload length " + length, header, in);
             }
-            return frames.cast(type.decode(id, readPayload(type, id, length))); // the type's direction is checked
+            return frames.cast(decode(type, id, readPayload(type, id, length))); // the type's direction is checked
         } finally {
             midFrameSince = 0;
         }
+    }
+
+    /**
+     * The record of a frame whose header and checksum were checked: the one place that knows what a header id and a
+     * payload mean for each type (a switch over an enum must cover every constant, so no type is forgotten).
+     */
+    private static Frame decode(FrameType type, long id, byte[] payload) {
+        return switch (type) {
+            case INIT -> new ToWorker.Init(new Encoded(payload));
+            case FUNCTION -> new ToWorker.RegisterFunction(id, new Encoded(payload));
+            case CHUNK -> new ToWorker.Chunk(id, new Encoded(payload));
+            case CALL -> new ToWorker.Call(id, new Encoded(payload));
+            case FORGET -> new ToWorker.Forget(id);
+            case CANCEL -> new ToWorker.Cancel(id);
+            case SHUTDOWN -> new ToWorker.Shutdown();
+            case START_PROCESS -> new ToWorker.StartProcess(new Encoded(payload));
+            case UNQUEUE -> new ToWorker.Unqueue(id);
+            case HELLO -> new ToParent.Hello(new Encoded(payload));
+            case INIT_FAILED -> new ToParent.InitFailed(new Encoded(payload));
+            case RESULT -> new ToParent.Result(id, new Encoded(payload));
+            case FAILURE -> new ToParent.Failure(id, new Encoded(payload));
+            case CANCELLED -> new ToParent.Cancelled(id);
+            case OUTPUT -> new ToParent.OutputLine(ToParent.OutputLine.Stream.of(id),
+                    new String(payload, StandardCharsets.UTF_8));
+            case EXIT -> new ToParent.Exit(id);
+            case RETIRING -> new ToParent.Retiring();
+            case STARTED -> new ToParent.Started(id);
+        };
     }
 
     /** Reads and checksums the payload and the trailer. */

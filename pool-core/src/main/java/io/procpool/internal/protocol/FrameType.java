@@ -1,10 +1,8 @@
 package io.procpool.internal.protocol;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Every kind of frame on the pipes between a parent and a worker, and the wire layout they all share. Each type has
- * one record ({@link ToWorker} or {@link ToParent}), which the reader builds once from the bytes.
+ * one record ({@link ToWorker} or {@link ToParent}), which {@link FrameReader} builds once from the bytes.
  *
  * <h2>Frame layout (big-endian)</h2>
  * <pre>
@@ -29,63 +27,46 @@ import java.nio.charset.StandardCharsets;
 public enum FrameType {
     // ---- parent to worker ----
     /** First frame to a pool worker: payload {@code InitRequest} (worker name, optional initializer). */
-    INIT(0x01, Direction.TO_WORKER,
-            (id, payload) -> new ToWorker.Init(new Encoded(payload))),
+    INIT(0x01, Direction.TO_WORKER),
     /** Registers a function: id = function id, payload = the Kryo-encoded {@code TaskFunction}. */
-    FUNCTION(0x02, Direction.TO_WORKER,
-            (id, payload) -> new ToWorker.RegisterFunction(id, new Encoded(payload))),
+    FUNCTION(0x02, Direction.TO_WORKER),
     /** Runs a chunk: id = task id, payload = {@code ChunkRequest} (function id, items). Answer: Object[] results. */
-    CHUNK(0x03, Direction.TO_WORKER,
-            (id, payload) -> new ToWorker.Chunk(id, new Encoded(payload))),
+    CHUNK(0x03, Direction.TO_WORKER),
     /** Runs one callable: id = task id, payload = the Kryo-encoded {@code TaskCallable}. Answer: its result. */
-    CALL(0x04, Direction.TO_WORKER,
-            (id, payload) -> new ToWorker.Call(id, new Encoded(payload))),
+    CALL(0x04, Direction.TO_WORKER),
     /** Drops a registered function: id = function id, empty payload. */
-    FORGET(0x05, Direction.TO_WORKER,
-            (id, payload) -> new ToWorker.Forget(id)),
+    FORGET(0x05, Direction.TO_WORKER),
     /** Skips a queued task, or interrupts it if running: id = task id, empty payload. */
-    CANCEL(0x06, Direction.TO_WORKER,
-            (id, payload) -> new ToWorker.Cancel(id)),
+    CANCEL(0x06, Direction.TO_WORKER),
     /** Finish the tasks held, then exit 0: id = 0, empty payload. */
-    SHUTDOWN(0x07, Direction.TO_WORKER,
-            (id, payload) -> new ToWorker.Shutdown()),
+    SHUTDOWN(0x07, Direction.TO_WORKER),
     /** The one task of a {@code JvmProcess} child: payload = Kryo-encoded {@code ProcessStart}. */
-    START_PROCESS(0x08, Direction.TO_WORKER,
-            (id, payload) -> new ToWorker.StartProcess(new Encoded(payload))),
+    START_PROCESS(0x08, Direction.TO_WORKER),
     /**
      * Takes back a task that has not started (work stealing): id = task id, empty payload. Answered
      * {@link #CANCELLED} when the task waits in the worker's queue (or arrives later, as for {@link #CANCEL});
      * ignored when it runs or was answered: unlike CANCEL it never interrupts.
      */
-    UNQUEUE(0x09, Direction.TO_WORKER,
-            (id, payload) -> new ToWorker.Unqueue(id)),
+    UNQUEUE(0x09, Direction.TO_WORKER),
 
     // ---- worker to parent ----
     /** The worker is ready: payload {@code Hello} (protocol version, pid, name). */
-    HELLO(0x41, Direction.TO_PARENT,
-            (id, payload) -> new ToParent.Hello(new Encoded(payload))),
+    HELLO(0x41, Direction.TO_PARENT),
     /** The worker's initializer (or the process target's decoding) threw: payload = the throwable. Then it exits. */
-    INIT_FAILED(0x42, Direction.TO_PARENT,
-            (id, payload) -> new ToParent.InitFailed(new Encoded(payload))),
+    INIT_FAILED(0x42, Direction.TO_PARENT),
     /** Terminal: id = task id, payload = var-long execution nanos, then the Kryo-encoded result. */
-    RESULT(0x43, Direction.TO_PARENT,
-            (id, payload) -> new ToParent.Result(id, new Encoded(payload))),
+    RESULT(0x43, Direction.TO_PARENT),
     /** Terminal: id = task id, payload = var-long execution nanos, then a {@code TaskFailure}. */
-    FAILURE(0x44, Direction.TO_PARENT,
-            (id, payload) -> new ToParent.Failure(id, new Encoded(payload))),
+    FAILURE(0x44, Direction.TO_PARENT),
     /** Terminal: id = task id of a task skipped after {@link #CANCEL}, empty payload. */
-    CANCELLED(0x45, Direction.TO_PARENT,
-            (id, payload) -> new ToParent.Cancelled(id)),
+    CANCELLED(0x45, Direction.TO_PARENT),
     /** One line of output: id = 1 (System.out) or 2 (System.err), payload = the line in UTF-8, no line separator. */
-    OUTPUT(0x46, Direction.TO_PARENT,
-            (id, payload) -> new ToParent.OutputLine(ToParent.OutputLine.Stream.of(id),
-            new String(payload, StandardCharsets.UTF_8))),
+    OUTPUT(0x46, Direction.TO_PARENT),
     /**
      * The worker is exiting through its shutdown hook: id = 0 when it called {@code System.exit} or ended normally
      * (the OS exit code is then the truth), or N when it was terminated by signal N (report {@code -N}).
      */
-    EXIT(0x47, Direction.TO_PARENT,
-            (id, payload) -> new ToParent.Exit(id)),
+    EXIT(0x47, Direction.TO_PARENT),
     /**
      * The worker retires: id = 0, empty payload. It means "I start no task after this frame; every task you sent me
      * that I have not answered is unstarted and yours to requeue; I exit when you send {@link #SHUTDOWN} or my stdin
@@ -93,16 +74,14 @@ public enum FrameType {
      * worker's codec (or its frame reader), because such a JVM is not safe to run more tasks; tasks and
      * {@link #CANCEL}s that still arrive are ignored.
      */
-    RETIRING(0x48, Direction.TO_PARENT,
-            (id, payload) -> new ToParent.Retiring()),
+    RETIRING(0x48, Direction.TO_PARENT),
     /**
      * The worker starts the task with this id now: id = the task id, no payload. Written, and flushed, before the
      * task runs (in the same write as the previous task's answer when the next task was already waiting), so the
      * parent knows exactly which task a worker was running when it died, and since when (for timeouts): a task with
      * no STARTED frame never ran and goes back to the queue.
      */
-    STARTED(0x49, Direction.TO_PARENT,
-            (id, payload) -> new ToParent.Started(id));
+    STARTED(0x49, Direction.TO_PARENT);
 
     /** Which pipe a frame travels on; each has its own magic so a frame read from the wrong side is caught. */
     public enum Direction {
@@ -133,23 +112,10 @@ public enum FrameType {
 
     private final int code;
     private final Direction direction;
-    private final Decoder decoder;
 
-    FrameType(int code, Direction direction, Decoder decoder) {
+    FrameType(int code, Direction direction) {
         this.code = code;
         this.direction = direction;
-        this.decoder = decoder;
-    }
-
-    /** Builds a frame's record from its checked header id and payload. */
-    @FunctionalInterface
-    interface Decoder {
-        Frame decode(long id, byte[] payload);
-    }
-
-    /** @return the record for a frame of this type read from the wire */
-    Frame decode(long id, byte[] payload) {
-        return decoder.decode(id, payload);
     }
 
     /** @return the byte that stands for this type on the wire */

@@ -45,6 +45,16 @@ public sealed interface ToParent extends Frame {
         /** @return the encoded answer: var-long run nanos, then the result or a {@code Payloads.TaskFailure} */
         Encoded answer();
 
+        @Override
+        default long wireId() {
+            return taskId();
+        }
+
+        @Override
+        default byte[] wirePayload() {
+            return answer().bytes();
+        }
+
         /** Calls the {@code reader} method for this answer's kind and returns what it returns. */
         <R> R readBy(Reader<R> reader);
 
@@ -116,16 +126,6 @@ public sealed interface ToParent extends Frame {
         }
 
         @Override
-        public long wireId() {
-            return taskId;
-        }
-
-        @Override
-        public byte[] wirePayload() {
-            return answer.bytes();
-        }
-
-        @Override
         public <R> R handleBy(Handler<R> handler) throws IOException {
             return handler.result(this);
         }
@@ -141,16 +141,6 @@ public sealed interface ToParent extends Frame {
         @Override
         public FrameType type() {
             return FrameType.FAILURE;
-        }
-
-        @Override
-        public long wireId() {
-            return taskId;
-        }
-
-        @Override
-        public byte[] wirePayload() {
-            return answer.bytes();
         }
 
         @Override

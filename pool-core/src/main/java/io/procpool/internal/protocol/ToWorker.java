@@ -43,6 +43,16 @@ public sealed interface ToWorker extends Frame {
         /** @return the encoded task: a {@code TaskCallable} for a CALL, a {@code ChunkRequest} for a CHUNK */
         Encoded task();
 
+        @Override
+        default long wireId() {
+            return taskId();
+        }
+
+        @Override
+        default byte[] wirePayload() {
+            return task().bytes();
+        }
+
         /** Calls the {@code runner} method for this task's kind and returns what it returns. */
         <R> R runBy(Runner<R> runner);
 
@@ -119,16 +129,6 @@ public sealed interface ToWorker extends Frame {
         }
 
         @Override
-        public long wireId() {
-            return taskId;
-        }
-
-        @Override
-        public byte[] wirePayload() {
-            return task.bytes();
-        }
-
-        @Override
         public <R> R handleBy(Handler<R> handler) throws IOException {
             return handler.chunk(this);
         }
@@ -144,16 +144,6 @@ public sealed interface ToWorker extends Frame {
         @Override
         public FrameType type() {
             return FrameType.CALL;
-        }
-
-        @Override
-        public long wireId() {
-            return taskId;
-        }
-
-        @Override
-        public byte[] wirePayload() {
-            return task.bytes();
         }
 
         @Override
