@@ -71,14 +71,11 @@ public sealed interface ToParent extends Frame {
          * @throws IllegalArgumentException {@code type} is neither RESULT nor FAILURE
          */
         static Answer of(FrameType type, long taskId, byte[] answer) {
-            switch (type) {
-                case RESULT:
-                    return new Result(taskId, new Encoded(answer));
-                case FAILURE:
-                    return new Failure(taskId, new Encoded(answer));
-                default:
-                    throw new IllegalArgumentException(type + " is not an answer frame");
-            }
+            return switch (type) {
+                case RESULT -> new Result(taskId, new Encoded(answer));
+                case FAILURE -> new Failure(taskId, new Encoded(answer));
+                default -> throw new IllegalArgumentException(type + " is not an answer frame");
+            };
         }
     }
 

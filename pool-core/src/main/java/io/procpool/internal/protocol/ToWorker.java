@@ -69,14 +69,11 @@ public sealed interface ToWorker extends Frame {
          * @throws IllegalArgumentException {@code type} is neither CALL nor CHUNK
          */
         static TaskFrame of(FrameType type, long taskId, byte[] task) {
-            switch (type) {
-                case CALL:
-                    return new Call(taskId, new Encoded(task));
-                case CHUNK:
-                    return new Chunk(taskId, new Encoded(task));
-                default:
-                    throw new IllegalArgumentException(type + " is not a task frame");
-            }
+            return switch (type) {
+                case CALL -> new Call(taskId, new Encoded(task));
+                case CHUNK -> new Chunk(taskId, new Encoded(task));
+                default -> throw new IllegalArgumentException(type + " is not a task frame");
+            };
         }
     }
 
