@@ -12,7 +12,7 @@ import java.util.List;
  */
 public final class Examples {
     /** The one run when no name is given. */
-    private static final String MAIN_DEMO = "digest";
+    private static final String MAIN_DEMO = "isolation";
     /** The exit code for a command line that names no example. */
     private static final int USAGE = 2;
 
@@ -26,8 +26,11 @@ public final class Examples {
     }
 
     private static final List<Example> EXAMPLES = List.of(
-            new Example(MAIN_DEMO, "the main demo: SHA-256 of every file under a tree (default: java.home), "
-                    + "serially and on a ProcessPool, with a progress bar; [dir] [--dashboard]", Digest::main),
+            new Example(MAIN_DEMO, "the main demo: a batch to compress, some of whose items exit, hang, exhaust the "
+                    + "heap or crash the JVM: a thread pool loses its JVM, a ProcessPool names each and wins",
+                    Isolation::main),
+            new Example("digest", "SHA-256 of every file under a tree (default: java.home), serially and on a "
+                    + "ProcessPool, with a progress bar; [dir] [--dashboard]", Digest::main),
             new Example("wordcount", "word counts over the text files of a tree with imapUnordered and a merge; "
                     + "[dir]", WordCount::main),
             new Example("speedup", "primes counted serially and on a ProcessPool, and the speedup", Speedup::main),

@@ -1,8 +1,8 @@
 package io.procpool.hazelcast;
 
 import io.procpool.PoolException;
-import io.procpool.internal.process.ChildReaper;
-import io.procpool.internal.process.DefaultLaunchSpec;
+import io.procpool.internal.process.ChildJvm;
+import io.procpool.internal.process.LaunchSpec;
 import io.procpool.internal.process.ExitStatus;
 import io.procpool.internal.process.StderrPump;
 import java.io.BufferedReader;
@@ -71,24 +71,16 @@ public final class MemberProcess implements AutoCloseable {
      */
     public static MemberProcess start(String cluster, List<String> join, List<String> classPath,
                                       List<String> jvmOptions) {
-        List<String> command = new ArrayList<>();
-        Path javaHome = Paths.get(System.getProperty("java.home"));
-        command.add(javaHome.resolve("bin").resolve("java").toString());
-        command.addAll(DefaultLaunchSpec.jdkOptions(javaHome)); // e.g. no JEP 498 warnings on JDK 25
-        command.addAll(HAZELCAST_JDK_ACCESS);
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, classPath), Member.class.getName(),
-                "--cluster", cluster, "--stop-on-stdin-eof"));
+        List<String> options = new ArrayList<>(HAZELCAST_JDK_ACCESS);
+        options.addAll(jvmOptions);
+        List<String> args = new ArrayList<>(List.of("--cluster", cluster, "--stop-on-stdin-eof"));
         for (String member : join) {
-            command.addAll(List.of("--member", member));
+            args.addAll(List.of("--member", member));
         }
-        Process process;
-        try {
-            process = new ProcessBuilder(command).start();
-        } catch (IOException e) {
-            throw new PoolException("could not start a member: " + String.join(" ", command), e);
-        }
-        ChildReaper.register(process);
+        LaunchSpec spec = new LaunchSpec(Paths.get(System.getProperty("java.home")), classPath, options);
+        ChildJvm.Started started = ChildJvm.launchMain("member", spec, Member.class.getName(), args); // one launcher
+        Process process = started.process();
+        List<String> command = started.commandLine();
         CompletableFuture<String> ready = new CompletableFuture<>();
         StderrPump stderr = StderrPump.start(process.getErrorStream(), "member-" + process.pid());
         copyLines(process, process.getInputStream(), "stdout", line -> {

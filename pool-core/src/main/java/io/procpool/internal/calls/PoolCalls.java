@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +31,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 
 /**
- * Turns the public calls of a pool into tasks for a {@link TaskSink}: encodes them in the caller's thread (so a
+ * The calls of a pool ({@code ProcessPool}, {@code HazelcastPool}), each with the public {@code Pool} method's
+ * signature, turned into tasks for a {@link TaskSink}: encodes them in the caller's thread (so a
  * task or argument that will not serialize fails at once, naming its class), chunks map-like calls, registers their
  * function once, and assembles the answers.
  *
@@ -44,12 +47,21 @@ public final class PoolCalls {
         this.sink = sink;
     }
 
+    /** A new {@link java.util.concurrent.ExecutorService} view whose tasks run as this pool's tasks. */
+    public PoolExecutorService executorService(Object pool) {
+        return new PoolExecutorService(this, pool);
+    }
+
     /** @return the progress of every map-like call still running */
     public List<Progress> runningCalls() {
         return running.stream().map(ProgressTracker::progress).toList();
     }
 
     // ---------------------------------------------------------------------------------------------- single tasks
+
+    public <R> R apply(TaskCallable<? extends R> task) {
+        return await(this.<R>applyAsync(task));
+    }
 
     public <R> CompletableFuture<R> applyAsync(TaskCallable<? extends R> task) {
         Objects.requireNonNull(task, "task");
@@ -81,6 +93,20 @@ public final class PoolCalls {
     }
 
     // ---------------------------------------------------------------------------------------------- map
+
+    public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunkSize) {
+        return await(mapAsync(fn, items, chunkSize));
+    }
+
+    public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                              ProgressListener listener, Duration every) {
+        return await(mapAsync(fn, items, listener, every));
+    }
+
+    public <A, B, R> List<R> starmap(TaskBiFunction<? super A, ? super B, ? extends R> fn,
+                                     Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunkSize) {
+        return await(starmapAsync(fn, pairs, chunkSize));
+    }
 
     public <T, R> CompletableFuture<List<R>> mapAsync(TaskFunction<? super T, ? extends R> fn,
                                                       Iterable<? extends T> items, int chunkSize) {
@@ -130,7 +156,7 @@ public final class PoolCalls {
         ClassLoader loader = loaderOf(fn);
         int chunkCount = (items.size() + size - 1) / size;
         MapRun<R> run = new MapRun<>(chunkCount, items.size(), sink.callbacks(), () -> {
-            sink.release(function);
+            sink.functionDone(function);
             progress.finish();
         });
         try {
@@ -194,21 +220,49 @@ public final class PoolCalls {
 
     // ---------------------------------------------------------------------------------------------- imap
 
-    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterator<? extends T> items,
-                                 int chunkSize, boolean ordered, Runnable onClose) {
-        return imap(fn, items, chunkSize, ordered, onClose, ProgressTracker.counting(-1, running));
+    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                                 int chunkSize) {
+        Objects.requireNonNull(items, "items");
+        return imap(fn, items.iterator(), chunkSize, true, () -> { }, ProgressTracker.counting(-1, running));
+    }
+
+    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items, int chunkSize) {
+        Objects.requireNonNull(items, "items");
+        return imap(fn, items.iterator(), chunkSize, true, items::close, ProgressTracker.counting(-1, running));
+    }
+
+    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                                          int chunkSize) {
+        Objects.requireNonNull(items, "items");
+        return imap(fn, items.iterator(), chunkSize, false, () -> { }, ProgressTracker.counting(-1, running));
+    }
+
+    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                          int chunkSize) {
+        Objects.requireNonNull(items, "items");
+        return imap(fn, items.iterator(), chunkSize, false, items::close, ProgressTracker.counting(-1, running));
     }
 
     /**
-     * As {@link #imap(TaskFunction, Iterator, int, boolean, Runnable)} with automatic chunks, reporting to
-     * {@code listener}.
-     *
-     * @param total how many items {@code items} holds, or -1 when unknown
+     * As {@link #imap(TaskFunction, Stream, int)} with automatic chunks, reporting to {@code listener}; the total
+     * is known when the stream is sized.
      */
-    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterator<? extends T> items, long total,
-                                 boolean ordered, Runnable onClose, ProgressListener listener, Duration every) {
-        return imap(fn, items, Pool.AUTO_CHUNK_SIZE, ordered, onClose,
-                ProgressTracker.start(listener, total, every, running));
+    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                 ProgressListener listener, Duration every) {
+        return imapWithProgress(fn, items, true, listener, every);
+    }
+
+    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                          ProgressListener listener, Duration every) {
+        return imapWithProgress(fn, items, false, listener, every);
+    }
+
+    private <T, R> Stream<R> imapWithProgress(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                              boolean ordered, ProgressListener listener, Duration every) {
+        Objects.requireNonNull(items, "items");
+        Spliterator<? extends T> split = items.spliterator();
+        return imap(fn, Spliterators.iterator(split), Pool.AUTO_CHUNK_SIZE, ordered, items::close,
+                ProgressTracker.start(listener, split.getExactSizeIfKnown(), every, running));
     }
 
     private <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterator<? extends T> items,

@@ -29,7 +29,7 @@ public interface TaskSink {
 
 
     /** The call that registered {@code function} is over; workers may drop it. */
-    void release(FunctionRef function);
+    void functionDone(FunctionRef function);
 
 
     /** How many tasks run at once at most (workers), for chunk sizes and read-ahead windows. */

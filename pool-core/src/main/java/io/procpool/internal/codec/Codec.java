@@ -93,6 +93,15 @@ public final class Codec {
     }
 
     /**
+     * Decodes what {@link #encode} wrote (a value of any class), resolving classes through {@code loader}.
+     *
+     * @throws TaskSerializationException naming the class that could not be decoded
+     */
+    public static Object decode(byte[] bytes, ClassLoader loader, String what) {
+        return decode(bytes, loader, Object.class, what);
+    }
+
+    /**
      * Decodes what {@link #encode} wrote, resolving classes through {@code loader}.
      *
      * @param type what the bytes must hold (a subclass, or {@code null} when the type allows it, will do)

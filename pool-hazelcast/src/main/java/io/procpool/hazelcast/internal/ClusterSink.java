@@ -150,7 +150,7 @@ public final class ClusterSink implements TaskSink {
 
     /** Nothing to send: every chunk carries its function, and members keep functions in a bounded cache. */
     @Override
-    public void release(FunctionRef function) {
+    public void functionDone(FunctionRef function) {
     }
 
     /**
