@@ -33,19 +33,34 @@ public final class Connection<T> extends HostedHandle implements AutoCloseable {
         this.end = end;
     }
 
-    /** Sends {@code message} to the other end. */
+    /**
+     * Sends {@code message} to the other end.
+     *
+     * @param message the message; {@code null} is refused
+     */
     public void send(T message) {
         checkOpenHere();
         check(HandleCalls.oneWay(id, Ops.SEND, end, encode(message, "message"), null));
     }
 
-    /** Receives the next message, waiting for one. */
+    /**
+     * Receives the next message, waiting for one.
+     *
+     * @return the message
+     * @throws InterruptedException if interrupted while waiting
+     */
     public T recv() throws InterruptedException {
         checkOpenHere();
         return HandleCalls.decode(call(Ops.RECV, end, null, null, null).value(), "message");
     }
 
-    /** Whether {@link #recv()} would not wait: a message waits, or the other end is closed. */
+    /**
+     * Whether {@link #recv()} would not wait: a message waits, or the other end is closed.
+     *
+     * @param timeout how long to wait at most; zero or negative: not at all
+     * @return see above
+     * @throws InterruptedException if interrupted while waiting
+     */
     public boolean poll(Duration timeout) throws InterruptedException {
         checkOpenHere();
         return call(Ops.POLL, end, null, null, checked(timeout)).isDone();

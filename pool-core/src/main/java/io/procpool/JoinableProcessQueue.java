@@ -22,12 +22,23 @@ public class JoinableProcessQueue<E> extends ProcessQueue<E> {
         super(id, capacity);
     }
 
-    /** An unbounded joinable queue hosted by this JVM. */
+    /**
+     * An unbounded joinable queue hosted by this JVM.
+     *
+     * @param <E> the element type
+     * @return a handle of the new queue, hosted by this JVM
+     */
     public static <E> JoinableProcessQueue<E> create() {
         return new JoinableProcessQueue<>(HostedQueue.create(0, true), 0);
     }
 
-    /** A bounded joinable queue hosted by this JVM; see {@link ProcessQueue#create(int)}. */
+    /**
+     * A bounded joinable queue hosted by this JVM; see {@link ProcessQueue#create(int)}.
+     *
+     * @param <E> the element type
+     * @param capacity how many elements may wait before {@code put} waits
+     * @return a handle of the new queue, hosted by this JVM
+     */
     public static <E> JoinableProcessQueue<E> create(int capacity) {
         return new JoinableProcessQueue<>(HostedQueue.create(checkCapacity(capacity), true), capacity);
     }
@@ -41,12 +52,22 @@ public class JoinableProcessQueue<E> extends ProcessQueue<E> {
         quick(Ops.TASK_DONE, 0, null, null);
     }
 
-    /** Waits until every element put was taken and marked done. */
+    /**
+     * Waits until every element put was taken and marked done.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
     public void join() throws InterruptedException {
         call(Ops.JOIN, 0, null, null, null);
     }
 
-    /** As {@link #join()}, for at most {@code timeout}; returns whether everything was done. */
+    /**
+     * As {@link #join()}, for at most {@code timeout}; returns whether everything was done.
+     *
+     * @param timeout how long to wait at most; zero or negative: not at all
+     * @return whether every element was done in time
+     * @throws InterruptedException if interrupted while waiting
+     */
     public boolean join(Duration timeout) throws InterruptedException {
         return call(Ops.JOIN, 0, null, null, checked(timeout)).isDone();
     }

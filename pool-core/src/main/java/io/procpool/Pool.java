@@ -51,7 +51,10 @@ public interface Pool extends AutoCloseable {
     <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunkSize);
 
     /**
-     * As {@link #map(TaskFunction, Iterable)}, without blocking (Python's {@code map_async}).
+     * As {@link #map(TaskFunction, Iterable)}, without blocking (Python's {@code map_async}): the items are encoded in
+     * the caller's thread and queued at once, however many wait in the pool already (the synchronous {@code map} and
+     * {@code imap} wait for room instead, which bounds the memory of what waits). A pool closed or terminated while
+     * the call submits its chunks completes the future with a {@link java.util.concurrent.CancellationException}.
      *
      * @param <T> the argument type
      * @param <R> the result type
@@ -65,7 +68,7 @@ public interface Pool extends AutoCloseable {
     }
 
     /**
-     * As {@link #map(TaskFunction, Iterable, int)}, without blocking.
+     * As {@link #map(TaskFunction, Iterable, int)}, without blocking (see {@link #mapAsync(TaskFunction, Iterable)}).
      *
      * @param <T> the argument type
      * @param <R> the result type

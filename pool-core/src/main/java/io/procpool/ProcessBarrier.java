@@ -31,6 +31,8 @@ public final class ProcessBarrier extends HostedHandle {
      * A barrier hosted by this JVM.
      *
      * @throws IllegalArgumentException if {@code parties < 1}
+     * @param parties how many parties must arrive
+     * @return a handle of the new barrier, hosted by this JVM
      */
     public static ProcessBarrier create(int parties) {
         if (parties < 1) {
@@ -43,12 +45,22 @@ public final class ProcessBarrier extends HostedHandle {
      * Waits for all parties.
      *
      * @return the arrival index: {@code getParties() - 1} for the first to arrive, 0 for the last
+     * @throws InterruptedException if interrupted while waiting
+     * @throws BrokenBarrierException if the barrier is or becomes broken while waiting
      */
     public int await() throws InterruptedException, BrokenBarrierException {
         return arrival(callUnchecked(Ops.ARRIVE, 0, null));
     }
 
-    /** As {@link #await()}, for at most {@code timeout}. */
+    /**
+     * As {@link #await()}, for at most {@code timeout}.
+     *
+     * @param timeout how long to wait at most; zero or negative: not at all
+     * @return see above
+     * @throws InterruptedException if interrupted while waiting
+     * @throws BrokenBarrierException if the barrier is or becomes broken while waiting
+     * @throws TimeoutException if the timeout ran out (the barrier breaks for the others)
+     */
     public int await(Duration timeout) throws InterruptedException, BrokenBarrierException, TimeoutException {
         Outcome outcome = callUnchecked(Ops.ARRIVE, 0, checked(timeout));
         if (outcome.status() == Outcome.Status.TIMED_OUT) {
@@ -58,14 +70,17 @@ public final class ProcessBarrier extends HostedHandle {
         return arrival(outcome);
     }
 
+    /** @return the number of parties that must arrive */
     public int getParties() {
         return parties;
     }
 
+    /** @return how many parties wait at the barrier now */
     public int getNumberWaiting() {
         return (int) quick(Ops.WAITING, 0, null, null).number();
     }
 
+    /** @return whether the barrier is broken */
     public boolean isBroken() {
         return quick(Ops.IS_BROKEN, 0, null, null).number() != 0;
     }

@@ -21,12 +21,22 @@ public final class ProcessCondition extends HostedHandle {
         this.condition = condition;
     }
 
-    /** Waits for a signal. */
+    /**
+     * Waits for a signal.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
     public void await() throws InterruptedException {
         call(Ops.AWAIT, condition, null, null, null);
     }
 
-    /** Waits for a signal at most {@code timeout}; returns whether it was signalled. */
+    /**
+     * Waits for a signal at most {@code timeout}; returns whether it was signalled.
+     *
+     * @param timeout how long to wait at most; zero or negative: not at all
+     * @return see above
+     * @throws InterruptedException if interrupted while waiting
+     */
     public boolean await(Duration timeout) throws InterruptedException {
         return call(Ops.AWAIT, condition, null, null, checked(timeout)).isDone();
     }

@@ -16,7 +16,11 @@ public final class ProcessEvent extends HostedHandle {
         super(id);
     }
 
-    /** An event, not set, hosted by this JVM. */
+    /**
+     * An event, not set, hosted by this JVM.
+     *
+     * @return a handle of the new event, hosted by this JVM
+     */
     public static ProcessEvent create() {
         return new ProcessEvent(HostedEvent.create());
     }
@@ -31,16 +35,27 @@ public final class ProcessEvent extends HostedHandle {
         quick(Ops.CLEAR, 0, null, null);
     }
 
+    /** @return whether the flag is set */
     public boolean isSet() {
         return quick(Ops.IS_SET, 0, null, null).number() != 0;
     }
 
-    /** Waits until the flag is set. */
+    /**
+     * Waits until the flag is set.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
     public void await() throws InterruptedException {
         call(Ops.WAIT, 0, null, null, null);
     }
 
-    /** Waits at most {@code timeout} for the flag; returns whether it is set. */
+    /**
+     * Waits at most {@code timeout} for the flag; returns whether it is set.
+     *
+     * @param timeout how long to wait at most; zero or negative: not at all
+     * @return see above
+     * @throws InterruptedException if interrupted while waiting
+     */
     public boolean await(Duration timeout) throws InterruptedException {
         return call(Ops.WAIT, 0, null, null, checked(timeout)).isDone();
     }

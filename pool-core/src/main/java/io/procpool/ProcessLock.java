@@ -26,7 +26,11 @@ public final class ProcessLock extends HostedHandle {
         super(id);
     }
 
-    /** A lock hosted by this JVM. */
+    /**
+     * A lock hosted by this JVM.
+     *
+     * @return a handle of the new lock, hosted by this JVM
+     */
     public static ProcessLock create() {
         return new ProcessLock(HostedLock.create());
     }
@@ -44,6 +48,8 @@ public final class ProcessLock extends HostedHandle {
      * Acquires the lock if it is free within {@code timeout}.
      *
      * @return whether it was acquired; {@code false} also when the calling thread holds it already
+     * @param timeout how long to wait at most; zero or negative: not at all
+     * @throws InterruptedException if interrupted while waiting
      */
     public boolean tryLock(Duration timeout) throws InterruptedException {
         return acquired(call(Ops.TRY_LOCK, 0, null, null, checked(timeout)));
@@ -54,7 +60,11 @@ public final class ProcessLock extends HostedHandle {
         quick(Ops.UNLOCK, 0, null, null);
     }
 
-    /** A condition of this lock (Python's {@code Condition(lock)}); it may be created in any process. */
+    /**
+     * A condition of this lock (Python's {@code Condition(lock)}); it may be created in any process.
+     *
+     * @return a handle of the new condition
+     */
     public ProcessCondition newCondition() {
         return new ProcessCondition(id, (int) quick(Ops.NEW_CONDITION, 0, null, null).number());
     }
@@ -62,6 +72,7 @@ public final class ProcessLock extends HostedHandle {
     /**
      * The pid of the process that died holding this lock, if the calling thread's last acquire of it came right
      * after that death (the state the lock protects may be half-updated); empty otherwise.
+     * @return the dead holder's pid, or empty
      */
     public OptionalLong acquiredAfterDeathOf() {
         return DeathNotices.last(id);

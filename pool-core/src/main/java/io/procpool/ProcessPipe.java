@@ -17,17 +17,30 @@ public final class ProcessPipe<T> extends HostedHandle {
         super(id);
     }
 
-    /** A pipe hosted by this JVM. */
+    /**
+     * A pipe hosted by this JVM.
+     *
+     * @param <T> the message type
+     * @return a handle of the new pipe, hosted by this JVM
+     */
     public static <T> ProcessPipe<T> create() {
         return new ProcessPipe<>(HostedPipe.create());
     }
 
-    /** One end. */
+    /**
+     * One end.
+     *
+     * @return the left end
+     */
     public Connection<T> left() {
         return new Connection<>(id, 0);
     }
 
-    /** The other end. */
+    /**
+     * The other end.
+     *
+     * @return the right end
+     */
     public Connection<T> right() {
         return new Connection<>(id, 1);
     }

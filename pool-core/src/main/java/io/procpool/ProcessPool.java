@@ -6,7 +6,6 @@ import io.procpool.internal.local.PoolConfig;
 import io.procpool.internal.local.PoolSettings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -36,12 +35,16 @@ import java.util.stream.Stream;
 public final class ProcessPool implements Pool {
     /** Most workers a pool may have: each is a JVM of tens of MiB, and a machine with more cores is rare. */
     public static final int MAX_WORKERS = 1024;
+    /**
+     * Least {@code maxWorkerMemory} a pool accepts: 64 MiB. An idle worker JVM alone is resident at 45 to 58 MiB
+     * (measured after its first task on JDK 17 and 25, from {@code -Xmx16m -XX:+UseSerialGC} to the defaults); a
+     * limit below that would replace the worker after every task, a JVM start per task.
+     */
+    public static final long MIN_WORKER_MEMORY = 64L << 20;
 
     private final PoolConfig config;
-    /** The local transport: the workers, their tasks and the pool's lifecycle. */
-    private final LocalSink sink;
-    /** What each call does with its tasks (chunking, ordering, progress), on {@link #sink}. */
-    private final PoolCalls calls;
+    private final LocalSink sink;  // the local transport: the workers, their tasks, the pool's lifecycle
+    private final PoolCalls calls; // what each call does with its tasks (chunking, ordering, progress)
 
     private ProcessPool(PoolConfig config, LocalSink sink) {
         this.config = config;
@@ -246,7 +249,12 @@ public final class ProcessPool implements Pool {
          * after a task is replaced as {@link #maxTasksPerWorker} replaces one: its replacement starts before it
          * leaves and no task fails. For a native library or a cache that leaks. 0 means no limit (the default).
          *
-         * @param bytes 0, or the resident bytes above which a worker is replaced
+         * <p>An idle worker alone is resident at about 50 MiB, so {@link #build()} refuses a limit below
+         * {@link #MIN_WORKER_MEMORY} (64 MiB); set it to what an idle worker needs plus what your tasks may keep. A
+         * limit above the floor that a worker still exceeds after its first task is logged as a warning (SLF4J,
+         * {@code io.procpool}) once per pool: its workers are then replaced after about every task.
+         *
+         * @param bytes 0, or at least {@link #MIN_WORKER_MEMORY}: the resident bytes above which a worker is replaced
          * @return this builder
          */
         public Builder maxWorkerMemory(long bytes) {
@@ -350,12 +358,7 @@ public final class ProcessPool implements Pool {
          * @return this builder
          */
         public Builder classPath(List<?> entries) {
-            Objects.requireNonNull(entries, "classPath");
-            List<String> copy = new ArrayList<>();
-            for (Object entry : entries) {
-                copy.add(Objects.requireNonNull(entry, "a classPath entry is null").toString());
-            }
-            settings.classPath = copy;
+            settings.classPath(entries);
             return this;
         }
 
@@ -390,10 +393,8 @@ public final class ProcessPool implements Pool {
          * @throws PoolException            a worker could not start (with its command line and stderr)
          */
         public ProcessPool build() {
-            PoolConfig config = settings.validate(MAX_WORKERS);
-            ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            return new ProcessPool(config, LocalSink.start(config, loader != null ? loader
-                    : ClassLoader.getSystemClassLoader()));
+            PoolConfig config = settings.validate(MAX_WORKERS, MIN_WORKER_MEMORY);
+            return new ProcessPool(config, LocalSink.start(config, PoolSettings.contextLoader()));
         }
     }
 }

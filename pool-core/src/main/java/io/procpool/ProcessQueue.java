@@ -40,7 +40,12 @@ public class ProcessQueue<E> extends HostedHandle {
         this.capacity = capacity;
     }
 
-    /** An unbounded queue hosted by this JVM. */
+    /**
+     * An unbounded queue hosted by this JVM.
+     *
+     * @param <E> the element type
+     * @return a handle of the new queue, hosted by this JVM
+     */
     public static <E> ProcessQueue<E> create() {
         return new ProcessQueue<>(HostedQueue.create(0, false), 0);
     }
@@ -49,6 +54,9 @@ public class ProcessQueue<E> extends HostedHandle {
      * A queue hosted by this JVM whose {@code put} waits while {@code capacity} elements wait to be taken.
      *
      * @throws IllegalArgumentException if {@code capacity < 1}
+     * @param <E> the element type
+     * @param capacity how many elements may wait before {@code put} waits
+     * @return a handle of the new queue, hosted by this JVM
      */
     public static <E> ProcessQueue<E> create(int capacity) {
         return new ProcessQueue<>(HostedQueue.create(checkCapacity(capacity), false), capacity);
@@ -67,6 +75,7 @@ public class ProcessQueue<E> extends HostedHandle {
      * @throws QueueClosedException after {@link #close()}
      * @throws TaskSerializationException if the element cannot be encoded
      * @throws InterruptedException while waiting for room
+     * @param element the element; {@code null} is refused
      */
     public void put(E element) throws InterruptedException {
         add(element, null);
@@ -77,6 +86,9 @@ public class ProcessQueue<E> extends HostedHandle {
      * {@code put_nowait}).
      *
      * @return whether it was added
+     * @param element the element; {@code null} is refused
+     * @param timeout how long to wait at most; zero or negative: not at all
+     * @throws InterruptedException if interrupted while waiting
      */
     public boolean offer(E element, Duration timeout) throws InterruptedException {
         return add(element, checked(timeout));
@@ -95,6 +107,7 @@ public class ProcessQueue<E> extends HostedHandle {
      *
      * @throws QueueClosedException once the queue is closed and drained
      * @throws InterruptedException while waiting (nothing was taken)
+     * @return the head
      */
     public E take() throws InterruptedException {
         return HandleCalls.decode(call(Ops.TAKE, 0, null, null, null).value(), "element");
@@ -104,6 +117,8 @@ public class ProcessQueue<E> extends HostedHandle {
      * Takes the head if one comes within {@code timeout} ({@code Duration.ZERO}: Python's {@code get_nowait}).
      *
      * @return the head, or empty when none came in time or the queue is closed and drained
+     * @param timeout how long to wait at most; zero or negative: not at all
+     * @throws InterruptedException if interrupted while waiting
      */
     public Optional<E> poll(Duration timeout) throws InterruptedException {
         Outcome outcome;
@@ -115,7 +130,11 @@ public class ProcessQueue<E> extends HostedHandle {
         return outcome.isDone() ? Optional.of(HandleCalls.decode(outcome.value(), "element")) : Optional.empty();
     }
 
-    /** How many elements wait to be taken: exact. */
+    /**
+     * How many elements wait to be taken: exact.
+     *
+     * @return the count
+     */
     public int size() {
         return (int) quick(Ops.SIZE, 0, null, null).number();
     }
@@ -128,6 +147,7 @@ public class ProcessQueue<E> extends HostedHandle {
     /**
      * The elements as they are taken, until the queue is closed and drained. Closing the stream stops taking. An
      * interrupt while waiting ends the stream with a {@link PoolException} (the interrupt flag set).
+     * @return the elements as they are taken; close it to stop
      */
     public Stream<E> stream() {
         Spliterator<E> takes = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE, Spliterator.ORDERED

@@ -27,6 +27,8 @@ public final class ProcessSemaphore extends HostedHandle {
      * A semaphore hosted by this JVM.
      *
      * @throws IllegalArgumentException if {@code permits < 0}
+     * @param permits the permits to start with
+     * @return a handle of the new semaphore, hosted by this JVM
      */
     public static ProcessSemaphore create(int permits) {
         if (permits < 0) {
@@ -35,12 +37,22 @@ public final class ProcessSemaphore extends HostedHandle {
         return new ProcessSemaphore(HostedSemaphore.create(permits));
     }
 
-    /** Takes a permit, waiting for one. */
+    /**
+     * Takes a permit, waiting for one.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
     public void acquire() throws InterruptedException {
         acquired(call(Ops.ACQUIRE, 1, null, null, null));
     }
 
-    /** Takes a permit if one is free within {@code timeout}; returns whether it did. */
+    /**
+     * Takes a permit if one is free within {@code timeout}; returns whether it did.
+     *
+     * @param timeout how long to wait at most; zero or negative: not at all
+     * @return whether a permit was taken
+     * @throws InterruptedException if interrupted while waiting
+     */
     public boolean tryAcquire(Duration timeout) throws InterruptedException {
         return acquired(call(Ops.ACQUIRE, 1, null, null, checked(timeout)));
     }
@@ -50,7 +62,11 @@ public final class ProcessSemaphore extends HostedHandle {
         quick(Ops.RELEASE, 1, null, null);
     }
 
-    /** The permits free now. */
+    /**
+     * The permits free now.
+     *
+     * @return the free permits
+     */
     public int availablePermits() {
         return (int) quick(Ops.AVAILABLE, 0, null, null).number();
     }
@@ -58,6 +74,7 @@ public final class ProcessSemaphore extends HostedHandle {
     /**
      * The pid of a process that died holding permits of this semaphore, if the calling thread's last acquire came
      * right after that death; empty otherwise.
+     * @return the dead holder's pid, or empty
      */
     public OptionalLong acquiredAfterDeathOf() {
         return DeathNotices.last(id);

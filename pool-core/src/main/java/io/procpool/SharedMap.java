@@ -27,34 +27,62 @@ public final class SharedMap<K, V> extends HostedHandle {
         super(id);
     }
 
-    /** An empty map hosted by this JVM. */
+    /**
+     * An empty map hosted by this JVM.
+     *
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return a handle of the new map, hosted by this JVM
+     */
     public static <K, V> SharedMap<K, V> create() {
         return new SharedMap<>(HostedMap.create());
     }
 
-    /** The value of {@code key}, or {@code null}. */
+    /**
+     * The value of {@code key}, or {@code null}.
+     *
+     * @param key the key; {@code null} is refused
+     * @return the value, or {@code null}
+     */
     public V get(K key) {
         return decoded(quick(Ops.GET, 0, encode(key, "key"), null).value());
     }
 
-    /** Maps {@code key} to {@code value}; returns the previous value or {@code null}. */
+    /**
+     * Maps {@code key} to {@code value}; returns the previous value or {@code null}.
+     *
+     * @param key the key; {@code null} is refused
+     * @param value the value; {@code null} is refused
+     * @return the previous value, or {@code null}
+     */
     public V put(K key, V value) {
         return decoded(quick(Ops.MAP_PUT, 0, encode(key, "key"), encode(value, "value")).value());
     }
 
-    /** Removes {@code key}; returns its value or {@code null}. */
+    /**
+     * Removes {@code key}; returns its value or {@code null}.
+     *
+     * @param key the key; {@code null} is refused
+     * @return the removed value, or {@code null}
+     */
     public V remove(K key) {
         return decoded(quick(Ops.REMOVE, 0, encode(key, "key"), null).value());
     }
 
+    /**
+     * @param key the key; {@code null} is refused
+     * @return whether {@code key} is mapped
+     */
     public boolean containsKey(K key) {
         return quick(Ops.CONTAINS, 0, encode(key, "key"), null).number() != 0;
     }
 
+    /** @return the number of entries */
     public int size() {
         return (int) quick(Ops.MAP_SIZE, 0, null, null).number();
     }
 
+    /** Removes every entry. */
     public void clear() {
         quick(Ops.MAP_CLEAR, 0, null, null);
     }
@@ -65,13 +93,19 @@ public final class SharedMap<K, V> extends HostedHandle {
      *
      * @return the new value, or {@code null}
      * @throws PoolException if the function threw (its exception is the cause)
+     * @param key the key; {@code null} is refused
+     * @param function computes the new value from the key and the current value ({@code null} if none); runs in the host
      */
     public V compute(K key, TaskBiFunction<? super K, ? super V, ? extends V> function) {
         Objects.requireNonNull(function, "function");
         return decoded(quick(Ops.COMPUTE, 0, encode(key, "key"), encode(function, "compute function")).value());
     }
 
-    /** A copy of every entry, read at one instant. */
+    /**
+     * A copy of every entry, read at one instant.
+     *
+     * @return a copy of every entry
+     */
     public Map<K, V> snapshot() {
         Map<K, byte[]> encoded = HandleCalls.decode(quick(Ops.SNAPSHOT, 0, null, null).value(), "snapshot");
         Map<K, V> copy = new HashMap<>();

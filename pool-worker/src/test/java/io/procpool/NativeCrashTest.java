@@ -50,6 +50,8 @@ class NativeCrashTest {
     /** The crashed pid's report is in the crash directory; removes it. */
     private static void assertReportInCrashDirectory(long pid) throws IOException {
         Path report = DefaultLaunchSpec.crashDirectory().orElseThrow().resolve("hs_err_pid" + pid + ".log");
+        assertTrue(Files.isRegularFile(report), () -> "no crash report " + report + "; in the working directory: "
+                + Files.exists(workingDirectory().resolve(report.getFileName())));
         assertTrue(Files.readString(report).contains("SIGSEGV"), report::toString);
         Files.delete(report);
     }

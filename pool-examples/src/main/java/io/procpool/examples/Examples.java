@@ -50,7 +50,20 @@ public final class Examples {
             new Example("pool-traceback", "a task fails in a pool worker: the trace shows the worker's line",
                     PoolTraceback::main),
             new Example("cluster", "the primes counted on a Hazelcast cluster of 2 member JVMs and on a ProcessPool",
-                    Cluster::main));
+                    Cluster::main),
+            new Example("consumers", "consumers take tasks from a JoinableProcessQueue until a poison pill; the "
+                    + "parent joins the queue and reads the results", Consumers::main),
+            new Example("event", "a process waits on a ProcessEvent with and without a timeout; the parent sets it",
+                    Signalling::main),
+            new Example("lock", "two processes append blocks of lines to one file under a ProcessLock",
+                    LockedAccess::main),
+            new Example("condition", "stage-2 processes wait on a ProcessCondition until stage 1 signals",
+                    Stages::main),
+            new Example("semaphore", "at most 2 of 6 processes in a section guarded by a ProcessSemaphore",
+                    SemaphoreLimit::main),
+            new Example("shared-map", "ten processes each put one entry into a SharedMap", SharedState::main),
+            new Example("mapreduce", "word count as map, partition and reduce over a ProcessPool; [dir]",
+                    MapReduce::main));
 
     private Examples() {
     }

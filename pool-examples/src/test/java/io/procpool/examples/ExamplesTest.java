@@ -65,7 +65,8 @@ class ExamplesTest {
         List<String> names = runOk("list").stdout().stream().map(line -> line.split(" ")[0]).toList();
         assertEquals(List.of("isolation", "digest", "wordcount", "speedup", "spawn", "args", "import-target", "names",
                 "daemon", "join", "join-timeout", "terminate", "exitcodes", "logging", "logger-level", "subclass",
-                "pool-traceback", "cluster"), names);
+                "pool-traceback", "cluster", "consumers", "event", "lock", "condition", "semaphore", "shared-map",
+                "mapreduce"), names);
     }
 
     @Test

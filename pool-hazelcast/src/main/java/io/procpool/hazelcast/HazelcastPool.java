@@ -7,12 +7,14 @@ import io.procpool.Pool;
 import io.procpool.PoolException;
 import io.procpool.PoolInsights;
 import io.procpool.WorkerInfo;
+import io.procpool.hazelcast.internal.ClusterKey;
 import io.procpool.hazelcast.internal.ClusterSink;
 import io.procpool.ProgressListener;
 import io.procpool.TaskBiFunction;
 import io.procpool.TaskCallable;
 import io.procpool.TaskFunction;
 import io.procpool.internal.calls.PoolCalls;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,7 +33,7 @@ import java.util.stream.Stream;
  *
  * <pre>{@code
  * try (HazelcastPool pool = HazelcastPool.builder().clusterName("crunch")
- *         .addresses("10.0.0.1:5701", "10.0.0.2:5701").build()) {
+ *         .addresses("10.0.0.1:5701", "10.0.0.2:5701").authKeyFile(Path.of("cluster.key")).build()) {
  *     List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3));
  * }
  * }</pre>
@@ -225,6 +227,7 @@ public final class HazelcastPool implements Pool {
         private boolean failover = true;
         private int threadsPerMember = Runtime.getRuntime().availableProcessors();
         private String executorName = DEFAULT_EXECUTOR;
+        private ClusterKey authKey;
 
         private Builder() {
         }
@@ -317,6 +320,35 @@ public final class HazelcastPool implements Pool {
         }
 
         /**
+         * The cluster key (Python's {@code authkey}): the pool signs every task with HMAC-SHA256 under it, members
+         * started with the same key ({@code Member --auth-key-file}) run only tasks whose signature they verify, and
+         * the pool decodes only answers signed with it for the very task they answer. A task or answer that fails the
+         * check completes with {@link PayloadSignatureException}, its bytes never decoded. Default: none (members
+         * without a key, which listen on loopback only).
+         *
+         * @param key the shared secret, at least 16 bytes (32 random bytes recommended); copied
+         * @return this builder
+         * @throws IllegalArgumentException the key is null or shorter than 16 bytes
+         */
+        public Builder authKey(byte[] key) {
+            this.authKey = ClusterKey.of(key);
+            return this;
+        }
+
+        /**
+         * As {@link #authKey(byte[])}, with the key read from a file exactly as {@code Member --auth-key-file} reads
+         * it: its bytes, unchanged; the file must be readable by its owner only.
+         *
+         * @param file the key file
+         * @return this builder
+         * @throws IllegalArgumentException the file is missing, open to group or others, or holds under 16 bytes
+         */
+        public Builder authKeyFile(Path file) {
+            this.authKey = ClusterKey.readFile(Objects.requireNonNull(file, "file"));
+            return this;
+        }
+
+        /**
          * Validates the settings, starts a client unless an instance was given, and returns the pool.
          *
          * @return the pool
@@ -335,7 +367,7 @@ public final class HazelcastPool implements Pool {
             ClusterSink.Launcher launcher = failover
                     ? ClusterSink.Launcher.durable(target.getDurableExecutorService(executorName))
                     : ClusterSink.Launcher.plain(target.getExecutorService(executorName));
-            return new HazelcastPool(target, owns, new ClusterSink(target, launcher, threadsPerMember));
+            return new HazelcastPool(target, owns, new ClusterSink(target, launcher, threadsPerMember, authKey));
         }
 
         private HazelcastInstance startClient() {

@@ -28,6 +28,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Stream;
 
 /**
@@ -94,54 +95,61 @@ public final class PoolCalls {
 
     // ---------------------------------------------------------------------------------------------- map
 
+    /*
+     * The synchronous map waits for room in the pool's queue as it submits (its caller waits anyway, and what waits in
+     * memory stays bounded); the async map never does: it returns without blocking, as Python's map_async does.
+     */
+
     public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunkSize) {
-        return await(mapAsync(fn, items, chunkSize));
+        return await(mapAsync(fn, items, chunkSize, true));
     }
 
     public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
                               ProgressListener listener, Duration every) {
-        return await(mapAsync(fn, items, listener, every));
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(items, "items");
+        List<Object> list = copyOf(items);
+        return await(mapList(fn, list, Pool.AUTO_CHUNK_SIZE,
+                ProgressTracker.start(listener, list.size(), every, running), true));
     }
 
     public <A, B, R> List<R> starmap(TaskBiFunction<? super A, ? super B, ? extends R> fn,
                                      Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunkSize) {
-        return await(starmapAsync(fn, pairs, chunkSize));
+        return await(starmapAsync(fn, pairs, chunkSize, true));
     }
 
+    /** Python's {@code map_async}: queues every chunk at once, however many tasks wait in the pool already. */
     public <T, R> CompletableFuture<List<R>> mapAsync(TaskFunction<? super T, ? extends R> fn,
                                                       Iterable<? extends T> items, int chunkSize) {
+        return mapAsync(fn, items, chunkSize, false);
+    }
+
+    private <T, R> CompletableFuture<List<R>> mapAsync(TaskFunction<? super T, ? extends R> fn,
+                                                       Iterable<? extends T> items, int chunkSize, boolean waits) {
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(items, "items");
         List<Object> list = copyOf(items);
-        return mapList(fn, list, chunkSize, ProgressTracker.counting(list.size(), running));
+        return mapList(fn, list, chunkSize, ProgressTracker.counting(list.size(), running), waits);
     }
 
-    /** As {@link #mapAsync(TaskFunction, Iterable, int)} with automatic chunks, reporting to {@code listener}. */
-    public <T, R> CompletableFuture<List<R>> mapAsync(TaskFunction<? super T, ? extends R> fn,
-                                                      Iterable<? extends T> items, ProgressListener listener,
-                                                      Duration every) {
-        Objects.requireNonNull(fn, "fn");
-        Objects.requireNonNull(items, "items");
-        List<Object> list = copyOf(items);
-        return mapList(fn, list, Pool.AUTO_CHUNK_SIZE, ProgressTracker.start(listener, list.size(), every, running));
-    }
-
-    public <A, B, R> CompletableFuture<List<R>> starmapAsync(
+    private <A, B, R> CompletableFuture<List<R>> starmapAsync(
             TaskBiFunction<? super A, ? super B, ? extends R> fn,
-            Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunkSize) {
+            Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunkSize, boolean waits) {
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(pairs, "pairs");
         List<Object> list = new ArrayList<>();
         for (Map.Entry<? extends A, ? extends B> entry : pairs) {
             list.add(new TaskAdapters.Pair<>(entry.getKey(), entry.getValue()));
         }
-        return mapList(new TaskAdapters.Spread<>(fn), list, chunkSize, ProgressTracker.counting(list.size(), running));
+        return mapList(new TaskAdapters.Spread<>(fn), list, chunkSize, ProgressTracker.counting(list.size(), running),
+                waits);
     }
 
+    /** {@code waits}: whether a chunk's submit waits while the pool's queue is full. */
     private <R> CompletableFuture<List<R>> mapList(TaskFunction<?, ?> fn, List<Object> items, int chunkSize,
-                                                   ProgressTracker progress) {
+                                                   ProgressTracker progress, boolean waits) {
         try {
-            return submitChunks(fn, items, chunkSize, progress);
+            return submitChunks(fn, items, chunkSize, progress, waits);
         } catch (RuntimeException e) {
             progress.abandon();
             throw e;
@@ -149,7 +157,7 @@ public final class PoolCalls {
     }
 
     private <R> CompletableFuture<List<R>> submitChunks(TaskFunction<?, ?> fn, List<Object> items, int chunkSize,
-                                                        ProgressTracker progress) {
+                                                        ProgressTracker progress, boolean waits) {
         checkChunkSize(chunkSize);
         int size = chunkSize > 0 ? chunkSize : AutoChunk.forList(items, sink.parallelism());
         FunctionRef function = FunctionRef.of(fn);
@@ -163,7 +171,21 @@ public final class PoolCalls {
             for (int start = 0; start < items.size(); start += size) {
                 Task chunk = chunk(function, items.subList(start, Math.min(start + size, items.size())),
                         start, loader);
-                sink.submit(chunk); // the workers start while the rest is still being encoded
+                try {
+                    if (waits) {
+                        sink.submit(chunk); // the workers start while the rest is still being encoded
+                    } else {
+                        sink.submitWithoutWaiting(chunk);
+                    }
+                } catch (RejectedExecutionException e) {
+                    if (start == 0) {
+                        throw e; // the pool was closed before the call: nothing of it was accepted
+                    }
+                    // Closed or terminated while its chunks were submitted: the map is cancelled whole (its future
+                    // completes with CancellationException, as every unfinished future of a terminated pool does).
+                    run.abandon();
+                    return run.result();
+                }
                 // Watched after the pool's own listeners (its insights, its count of accepted work), so a caller
                 // woken by the map's result finds the last chunk counted everywhere; one that ended already is
                 // counted at once.

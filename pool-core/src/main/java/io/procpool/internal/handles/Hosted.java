@@ -60,8 +60,7 @@ abstract class Hosted {
             call.deliver(Outcome.done(0));
             return;
         }
-        List<Map.Entry<Call, Outcome>> done;
-        synchronized (this) {
+        change(() -> {
             if (!run(call)) {
                 long timeout = call.request.timeoutNanos();
                 if (timeout > 0 || !giveUp(call, false)) {
@@ -71,45 +70,45 @@ abstract class Hosted {
                     }
                 }
             }
-            retryWaiting();
-            done = takeAnswered();
-        }
-        deliver(done);
+        });
     }
 
     /** The caller's deadline passed, or it was interrupted ({@code interrupted}). */
     final void expire(Call call, boolean interrupted) {
-        List<Map.Entry<Call, Outcome>> done;
-        synchronized (this) {
+        change(() -> {
             if (waiting.contains(call) && giveUp(call, interrupted)) {
                 waiting.remove(call);
             }
-            retryWaiting();
-            done = takeAnswered();
-        }
-        deliver(done);
+        });
     }
 
     /** A process ended: its waiting calls go, what it held is released, and whoever waited for that is answered. */
     final void participantEnded(Participant participant) {
-        List<Map.Entry<Call, Outcome>> done;
-        synchronized (this) {
+        change(() -> {
             waiting.removeIf(call -> call.participant == participant);
             release(participant);
-            retryWaiting();
-            done = takeAnswered();
-        }
-        deliver(done);
+        });
     }
 
     /** Answers every waiting call with {@code outcome} (the object was closed). */
     final void failAllWaiting(Outcome outcome) {
-        List<Map.Entry<Call, Outcome>> done;
-        synchronized (this) {
+        change(() -> {
             for (Call call : waiting) {
                 answer(call, outcome);
             }
             waiting.clear();
+        });
+    }
+
+    /**
+     * Applies {@code change} under this object's monitor, retries the waiting calls it may have unblocked, then
+     * delivers every outcome outside the monitor.
+     */
+    private void change(Runnable change) {
+        List<Map.Entry<Call, Outcome>> done;
+        synchronized (this) {
+            change.run();
+            retryWaiting();
             done = takeAnswered();
         }
         deliver(done);

@@ -132,7 +132,7 @@ public final class LocalSink implements TaskSink {
         java.time.Instant now = insights.now();
         long nowNanos = System.nanoTime();
         int[] held = {0};
-        List<LiveWorker> live = placement.eachWorker(worker -> {
+        Placement.Census<LiveWorker> live = placement.census(worker -> {
             held[0] += worker.window.size();
             LocalWorker.Held running = worker.running();
             CurrentTask current = running == null ? null : new CurrentTask(running.task().id(),
@@ -140,7 +140,7 @@ public final class LocalSink implements TaskSink {
                     now.minusNanos(Math.max(0, nowNanos - running.startedNanos())));
             return new LiveWorker(worker.name, worker.connection.pid(), worker.life().publicState(), current);
         });
-        return insights.snapshot(placement.queued(), held[0], live, calls);
+        return insights.snapshot(live.queued(), held[0], live.workers(), calls);
     }
 
     @Override
@@ -155,6 +155,16 @@ public final class LocalSink implements TaskSink {
      */
     @Override
     public void submit(Task task) {
+        submit(task, !PoolThreads.isInternal());
+    }
+
+    /** Accepts a task past the queue's bounds: an async call's caller never waits for room. */
+    @Override
+    public void submitWithoutWaiting(Task task) {
+        submit(task, false);
+    }
+
+    private void submit(Task task, boolean mayWait) {
         synchronized (stateLock) {
             if (state != State.RUNNING) {
                 throw new RejectedExecutionException("the pool " + config.name() + " is "
@@ -167,7 +177,7 @@ public final class LocalSink implements TaskSink {
         task.onSettled(this::settled);
         boolean grow;
         try {
-            grow = placement.enqueue(task, !PoolThreads.isInternal());
+            grow = placement.enqueue(task, mayWait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             task.complete(Outcome.Cancelled.because("interrupted while submitting"));
@@ -214,8 +224,8 @@ public final class LocalSink implements TaskSink {
 
     /** The live workers (not the dead ones whose exit is still being handled), as {@code Pool.workers()} shows them. */
     public List<WorkerInfo> workers() {
-        return placement.eachWorker(worker -> new WorkerInfo(worker.name, worker.connection.pid(),
-                worker.life().publicState(), worker.tasksCompleted)).stream()
+        return placement.census(worker -> new WorkerInfo(worker.name, worker.connection.pid(),
+                worker.life().publicState(), worker.tasksCompleted)).workers().stream()
                 .filter(info -> info.state() != WorkerInfo.State.DEAD).toList();
     }
 

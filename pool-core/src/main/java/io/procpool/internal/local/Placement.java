@@ -89,12 +89,7 @@ final class Placement implements WorkerConnection.Writing {
     }
 
     int queued() {
-        lock.lock();
-        try {
-            return queue.size();
-        } finally {
-            lock.unlock();
-        }
+        return census(worker -> worker).queued();
     }
 
     /** Fails every queued task with {@code failure} (no worker can start). */
@@ -171,15 +166,19 @@ final class Placement implements WorkerConnection.Writing {
         }
     }
 
-    /** {@code view} of every worker not yet ended, made under the lock (for insights and {@code workers()}). */
-    <T> List<T> eachWorker(Function<LocalWorker, T> view) {
+    /** What {@link #census} saw at one instant: a view of every worker not yet ended, and the queue's length. */
+    record Census<T>(List<T> workers, int queued) {
+    }
+
+    /** {@code view} of every worker not yet ended and the queue's length, under the lock (insights, workers()). */
+    <T> Census<T> census(Function<LocalWorker, T> view) {
         lock.lock();
         try {
             List<T> views = new ArrayList<>(workers.size());
             for (LocalWorker worker : workers) {
                 views.add(view.apply(worker));
             }
-            return views;
+            return new Census<>(views, queue.size());
         } finally {
             lock.unlock();
         }
@@ -207,7 +206,7 @@ final class Placement implements WorkerConnection.Writing {
     }
 
     List<LocalWorker> snapshotWorkers() {
-        return eachWorker(worker -> worker);
+        return census(worker -> worker).workers();
     }
 
     /** The worker stops taking work and exits once it has answered what it holds. */

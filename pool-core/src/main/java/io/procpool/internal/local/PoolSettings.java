@@ -36,13 +36,30 @@ public final class PoolSettings {
     public Path javaHome = Paths.get(System.getProperty("java.home"));
     public boolean recordArguments;
 
+    /** Sets the class path from {@code entries} ({@code String}s, {@code Path}s or {@code File}s), copied. */
+    public void classPath(List<?> entries) {
+        Objects.requireNonNull(entries, "classPath");
+        List<String> copy = new ArrayList<>();
+        for (Object entry : entries) {
+            copy.add(Objects.requireNonNull(entry, "a classPath entry is null").toString());
+        }
+        this.classPath = copy;
+    }
+
+    /** The class loader a pool built on this thread decodes its answers with: the context loader, or the system's. */
+    public static ClassLoader contextLoader() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return loader != null ? loader : ClassLoader.getSystemClassLoader();
+    }
+
     /**
      * Validates the settings.
      *
-     * @param maxAllowed the most workers a pool may have
+     * @param maxAllowed      the most workers a pool may have
+     * @param minWorkerMemory the least maxWorkerMemory other than 0 (no limit)
      * @throws IllegalArgumentException a setting is invalid (the message names it and its value)
      */
-    public PoolConfig validate(int maxAllowed) {
+    public PoolConfig validate(int maxAllowed, long minWorkerMemory) {
         if (workers < 1 || workers > maxAllowed) {
             throw new IllegalArgumentException((maxWorkers < 0 ? "workers" : "workers(min, max): min")
                     + " must be between 1 and " + maxAllowed + " (procpool's limit: each worker is a JVM), got "
@@ -56,9 +73,11 @@ public final class PoolSettings {
         if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
         }
-        if (maxWorkerMemory < 0) {
-            throw new IllegalArgumentException("maxWorkerMemory must be 0 (no limit) or a positive number of "
-                    + "bytes, got " + maxWorkerMemory);
+        if (maxWorkerMemory < 0 || maxWorkerMemory > 0 && maxWorkerMemory < minWorkerMemory) {
+            throw new IllegalArgumentException("maxWorkerMemory must be 0 (no limit) or at least " + minWorkerMemory
+                    + " bytes (" + (minWorkerMemory >> 20) + " MiB: an idle worker JVM alone is resident at about "
+                    + "50 MiB, so a smaller limit would start a JVM for every task), got " + maxWorkerMemory
+                    + " bytes");
         }
         if (maxWorkerMemory > 0 && !Files.isReadable(Paths.get("/proc/self/status"))) {
             throw new IllegalArgumentException("maxWorkerMemory (" + maxWorkerMemory + " bytes) reads a "

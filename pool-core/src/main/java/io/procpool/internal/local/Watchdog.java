@@ -36,6 +36,8 @@ final class Watchdog {
     private final Supervisor supervisor;
     private final PoolConfig config;
     private final ScheduledExecutorService timer;
+    /** Whether a worker was retired for memory after its first task (the limit is too low) and that was logged. */
+    private volatile boolean warnedMemoryTooLow;
 
     Watchdog(Placement placement, WorkerEnds ends, Supervisor supervisor, PoolConfig config,
              ScheduledExecutorService timer) {
@@ -148,6 +150,12 @@ final class Watchdog {
         }
         if (retiring) {
             LOG.debug("{} retires: {}", worker, why);
+            if (worker.tasksCompleted <= 1 && !warnedMemoryTooLow) {
+                warnedMemoryTooLow = true; // once per pool: every worker after it would say the same
+                LOG.warn("pool {}: worker {} exceeded maxWorkerMemory ({} MiB) after its first task, at {} MiB: "
+                        + "its workers are replaced after about every task; raise maxWorkerMemory above what a "
+                        + "worker needs", config.name(), worker, config.maxWorkerMemory() >> 20, resident >> 20);
+            }
             ends.replaceOnce(worker, why, false);
         }
     }

@@ -101,7 +101,7 @@ final class FakePool implements Supervisor.Launcher, AutoCloseable {
     FakeWorker startedBy(Task task) {
         // started in a fake, and its STARTED frame read by the pool (which times and blames only what it knows ran)
         until(() -> task.isDone() || workers().stream().anyMatch(fake -> fake.started().contains(task.id()))
-                && sink.placement.eachWorker(LocalWorker::running).stream().anyMatch(running ->
+                && sink.placement.census(LocalWorker::running).workers().stream().anyMatch(running ->
                         running != null && running.task().id() == task.id()));
         if (workers().stream().noneMatch(fake -> fake.started().contains(task.id()))) {
             throw new AssertionError(task + " ended before any worker started it: " + task.outcome(),
