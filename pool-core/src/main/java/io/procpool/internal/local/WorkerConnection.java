@@ -215,29 +215,17 @@ final class WorkerConnection {
 
         @Override
         public Boolean result(ToParent.Result frame) {
-            return answered(frame);
+            return afterHello(frame, () -> replies.answered(worker, frame));
         }
 
         @Override
         public Boolean failure(ToParent.Failure frame) {
-            return answered(frame);
-        }
-
-        private boolean answered(ToParent.Answer frame) {
-            if (!ready.isDone()) {
-                return unexpected(frame);
-            }
-            replies.answered(worker, frame);
-            return true;
+            return afterHello(frame, () -> replies.answered(worker, frame));
         }
 
         @Override
         public Boolean cancelled(ToParent.Cancelled frame) {
-            if (!ready.isDone()) {
-                return unexpected(frame);
-            }
-            replies.cancelledByWorker(worker, frame.taskId());
-            return true;
+            return afterHello(frame, () -> replies.cancelledByWorker(worker, frame.taskId()));
         }
 
         @Override
@@ -252,19 +240,20 @@ final class WorkerConnection {
 
         @Override
         public Boolean retiring(ToParent.Retiring frame) {
-            if (!ready.isDone()) {
-                return unexpected(frame);
-            }
-            ends.retiringByWorker(worker);
-            return true;
+            return afterHello(frame, () -> ends.retiringByWorker(worker));
         }
 
         @Override
         public Boolean started(ToParent.Started frame) {
+            return afterHello(frame, () -> replies.started(worker, frame.taskId()));
+        }
+
+        /** A frame that only a ready worker sends: reported, or out of place before the hello. */
+        private boolean afterHello(ToParent frame, Runnable report) {
             if (!ready.isDone()) {
                 return unexpected(frame);
             }
-            replies.started(worker, frame.taskId());
+            report.run();
             return true;
         }
 
