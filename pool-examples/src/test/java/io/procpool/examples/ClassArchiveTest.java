@@ -51,6 +51,15 @@ class ClassArchiveTest {
         }
         JavaRun.poolTraceback(jdk, directory, temporary).assertPrintsOnlyTheTraceback();
         JavaRun.poolTraceback(jdk, directory, temporary).assertPrintsOnlyTheTraceback();
+        // a JDK 25 run that trained a new cache leaves a JVM assembling it: let it end before the directory goes
+        Awaitility.await("the AOT cache assembled").atMost(Duration.ofSeconds(120)).until(() -> trainingDone(temporary));
+    }
+
+    /** Whether no training left files behind: a recording, or an archive being written. */
+    private static boolean trainingDone(Path temporary) throws IOException {
+        try (Stream<Path> files = Files.walk(temporary)) {
+            return files.noneMatch(file -> file.getFileName().toString().matches(".*\\.(conf|tmp)"));
+        }
     }
 
     /**

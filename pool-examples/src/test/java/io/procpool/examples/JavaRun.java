@@ -75,12 +75,13 @@ record JavaRun(int exitCode, List<String> stdout, List<String> stderr) {
 
     /**
      * Runs the {@code pool-traceback} example on the runtime in {@code javaHome}, with {@code temporary} as its
-     * {@code java.io.tmpdir} (where the workers' class archives go); output files go under {@code directory}.
+     * {@code java.io.tmpdir} (where the workers' class archives go). It runs in {@code directory}, where its output
+     * files go, and so does the crash report of a worker that dies of a broken archive.
      */
     static JavaRun poolTraceback(Path javaHome, Path directory, Path temporary)
             throws IOException, InterruptedException {
-        return java(javaHome, directory, List.of("-Djava.io.tmpdir=" + temporary, "-jar", EXAMPLES_JAR.toString(),
-                "pool-traceback"));
+        return java(javaHome, directory, List.of("-Djava.io.tmpdir=" + temporary, "-jar",
+                EXAMPLES_JAR.toAbsolutePath().toString(), "pool-traceback"), directory);
     }
 
     /** Asserts that this run of {@code pool-traceback} ended well, printed its traceback, and nothing on stderr. */

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +69,11 @@ final class ClassDataSharing {
     private static final String DIRECTORY_NAME = "procpool-archives-" + System.getProperty("user.name", "user");
     /** Exit statuses of a JVM that crashed: abort() after its fatal error report, SIGBUS, SIGSEGV. */
     private static final Set<Integer> CRASHED = Set.of(128 + 6, 128 + 7, 128 + 11);
+    /** Training children not yet finished: the shutdown hook publishes theirs if this JVM exits first. */
+    private static final Set<Unfinished> UNFINISHED = ConcurrentHashMap.newKeySet();
+    private static final AtomicBoolean HOOK_INSTALLED = new AtomicBoolean();
+    /** How long the shutdown hook waits for training children (a JDK 17 dump takes about half a second). */
+    private static final long FINISH_AT_EXIT_MILLIS = 3_000;
     /** The refused directory is reported once per JVM, not once per child. */
     private static final AtomicBoolean REFUSAL_REPORTED = new AtomicBoolean();
     /** Archives this JVM has already asked a child to record or dump, so only one child per archive does. */
@@ -103,18 +109,54 @@ final class ClassDataSharing {
             }
         }
 
-        /** Runs {@link #afterExit} when {@code process} has exited. */
+        /**
+         * Runs {@link #afterExit} once {@code process} has exited: on the JDK's process-exit thread, or, if this JVM
+         * is shutting down first (a short program that ends right after closing its pool), in its shutdown hook,
+         * which waits a little for the child's exit.
+         */
         void onExit(Process process) {
             if (afterExit == null) {
                 return;
             }
-            process.onExit().thenRun(() -> {
-                try {
-                    afterExit.run(process.exitValue() == 0);
-                } catch (IOException e) {
-                    LOG.debug("no class data sharing archive: {}", e.toString());
+            AtomicBoolean done = new AtomicBoolean();
+            Runnable finish = () -> {
+                if (done.compareAndSet(false, true)) {
+                    try {
+                        afterExit.run(process.exitValue() == 0);
+                    } catch (IOException e) {
+                        LOG.debug("no class data sharing archive: {}", e.toString());
+                    }
                 }
+            };
+            Unfinished unfinished = new Unfinished(process, finish);
+            UNFINISHED.add(unfinished);
+            if (HOOK_INSTALLED.compareAndSet(false, true)) {
+                Runtime.getRuntime().addShutdownHook(new Thread(ClassDataSharing::finishAtExit,
+                        "procpool-class-archives"));
+            }
+            process.onExit().thenRun(() -> {
+                finish.run();
+                UNFINISHED.remove(unfinished);
             });
+        }
+    }
+
+    /** A training child whose archive is not published yet, and what publishes it. */
+    private record Unfinished(Process process, Runnable finish) {
+    }
+
+    /** The shutdown hook: finishes the training children that exit within {@link #FINISH_AT_EXIT_MILLIS}. */
+    private static void finishAtExit() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FINISH_AT_EXIT_MILLIS);
+        for (Unfinished unfinished : UNFINISHED) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (left > 0 && unfinished.process().waitFor(left, TimeUnit.NANOSECONDS)) {
+                    unfinished.finish().run();
+                }
+            } catch (InterruptedException e) {
+                return; // the JVM is being halted
+            }
         }
     }
 
