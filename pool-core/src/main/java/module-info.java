@@ -30,4 +30,5 @@ module io.procpool.core {
     opens io.procpool to com.esotericsoftware.kryo;
     opens io.procpool.internal.protocol to com.esotericsoftware.kryo;
     opens io.procpool.internal.calls to com.esotericsoftware.kryo;
+    opens io.procpool.internal.shm to com.esotericsoftware.kryo;
 }

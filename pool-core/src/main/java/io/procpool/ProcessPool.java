@@ -161,6 +161,11 @@ public final class ProcessPool implements Pool {
     }
 
     @Override
+    public <T> Shared<T> share(T value) {
+        return local.share(value);
+    }
+
+    @Override
     public List<WorkerInfo> workers() {
         return local.workers();
     }

@@ -6,6 +6,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.procpool.Pool;
 import io.procpool.PoolException;
 import io.procpool.PoolInsights;
+import io.procpool.Shared;
 import io.procpool.WorkerInfo;
 import io.procpool.hazelcast.internal.ClusterSink;
 import io.procpool.internal.calls.SinkPool;
@@ -101,6 +102,19 @@ public final class HazelcastPool extends SinkPool {
     public void terminate() {
         sink.terminate();
         shutDownOwnInstance();
+    }
+
+    /**
+     * Refused: a {@link Shared} value lives in the shared memory of one machine, which the members of a cluster do
+     * not map. Send the value with the tasks, or load it on each member (a member's static cache).
+     *
+     * @throws PoolException always
+     */
+    @Override
+    public <T> Shared<T> share(T value) {
+        throw new PoolException("share() is not supported by HazelcastPool: a Shared value lives in one machine's "
+                + "shared memory, which cluster members do not map; capture the value in the tasks, or load it on "
+                + "each member");
     }
 
     private void shutDownOwnInstance() {

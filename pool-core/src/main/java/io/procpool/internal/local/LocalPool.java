@@ -1,8 +1,11 @@
 package io.procpool.internal.local;
 
+import io.procpool.Shared;
 import io.procpool.WorkerInfo;
 import io.procpool.internal.calls.SinkPool;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The calls of a {@code ProcessPool} on its {@link LocalSink}: what the public class delegates to, so that it extends
@@ -12,6 +15,8 @@ import java.util.List;
  */
 public final class LocalPool extends SinkPool {
     private final LocalSink sink;
+    /** What {@link #share} shared, closed with the pool. */
+    private final Set<Shared<?>> shared = ConcurrentHashMap.newKeySet();
 
     /**
      * Starts the workers and waits until every one is ready.
@@ -30,11 +35,25 @@ public final class LocalPool extends SinkPool {
     @Override
     public void close() {
         sink.close();
+        closeShared();
     }
 
     @Override
     public void terminate() {
         sink.terminate();
+        closeShared();
+    }
+
+    @Override
+    public <T> Shared<T> share(T value) {
+        Shared<T> handle = Shared.of(value);
+        shared.add(handle);
+        return handle;
+    }
+
+    private void closeShared() {
+        shared.forEach(Shared::close);
+        shared.clear();
     }
 
     @Override
