@@ -16,6 +16,7 @@ cd "$(dirname "$0")/.."
 sections="${SECTIONS:-payload share shared_long}"
 jar="${JAR:-pool-bench/target/pool-bench.jar}"
 messaging="${PYTHON_MESSAGING:-../shared/anchors/python_mp_messaging_bench.py}"
+[ -f "$messaging" ] || messaging="/work/shared/anchors/python_mp_messaging_bench.py" # from a worktree
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 if [ ! -f "$jar" ]; then
