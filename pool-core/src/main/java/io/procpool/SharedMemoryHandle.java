@@ -35,7 +35,11 @@ abstract class SharedMemoryHandle implements AutoCloseable {
             mapped = Regions.resolve(handle, kind());
             region = mapped;
         }
-        mapped.checkOpen(kind());
+        if (mapped.isClosed()) {
+            region = null;           // let the garbage collector unmap it: its memory returns once nobody maps it
+            Regions.forget(mapped);
+            mapped.checkOpen(kind());
+        }
         return mapped;
     }
 

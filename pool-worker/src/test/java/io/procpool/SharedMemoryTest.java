@@ -1,5 +1,6 @@
 package io.procpool;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -233,6 +235,19 @@ class SharedMemoryTest {
             assertEquals(List.of(5L, 6L, 7L, 8L), after.stream().map(s -> s[0]).toList());
             assertTrue(after.stream().allMatch(s -> s[1] == 1), "the respawned worker decoded it once");
             assertEquals(1, fresh.respawnCount());
+        }
+    }
+
+    @Test
+    void aWorkerDropsItsCopyOfAClosedValueAtItsNextSharedRead() {
+        try (ProcessPool single = ProcessPool.builder().workers(1).name("drop").build();
+             Shared<String> kept = single.share("kept")) {
+            Shared<long[]> big = single.share(new long[1 << 20]);
+            assertEquals(2, single.apply(() -> kept.get().length() / 4 * big.get().length / (1 << 20)
+                    * SharedValues.held()), "the worker holds both");
+            big.close();
+            await().atMost(Duration.ofSeconds(30)).until(() -> single.apply(() -> kept.get().length() / 4
+                    * SharedValues.held()), held -> held == 1);
         }
     }
 

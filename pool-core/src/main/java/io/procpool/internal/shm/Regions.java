@@ -69,6 +69,14 @@ public final class Regions {
         MAPPED.remove(region.handle());
     }
 
+    /**
+     * Drops this JVM's mapping of a region someone freed, so that the garbage collector can unmap it (the file is
+     * gone already; the memory returns once no process maps it).
+     */
+    public static void forget(Region region) {
+        MAPPED.remove(region.handle(), region);
+    }
+
     /** How many regions this JVM hosts now (for tests). */
     public static int hostedCount() {
         return HOSTED.size();

@@ -11,15 +11,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * cached by region, so that 10,000 tasks reading a 200 MB model cost one decode per worker. Counts both so that tests
  * and benchmarks can show it.
  *
- * <p>A value whose region was freed is dropped from the cache the next time a task asks for it (the freeing process
- * cannot reach into the others' heaps; their mapping says the region is closed).
+ * <p>The process that frees a value cannot reach into the others' heaps; each process drops its copy of a freed
+ * value (and its mapping) the next time a task asks for it, or when a task asks for any shared value at least a
+ * second after the last such sweep.
  *
  * <p>Thread-safety: thread-safe; concurrent first reads of one value in a process decode it once.
  */
 public final class SharedValues {
     private static final AtomicLong ENCODES = new AtomicLong();
     private static final AtomicLong DECODES = new AtomicLong();
-    private static final Map<RegionHandle, Object> DECODED = new ConcurrentHashMap<>();
+    private static final long SWEEP_EVERY_NANOS = 1_000_000_000L;
+    private static final Map<RegionHandle, Decoded> DECODED = new ConcurrentHashMap<>();
+    private static volatile long lastSweep = System.nanoTime();
+
+    /** A decoded value and the region it came from (whose state says whether the value was freed). */
+    private record Decoded(Region region, Object value) {
+    }
 
     private SharedValues() {
     }
@@ -45,16 +52,30 @@ public final class SharedValues {
      * @throws PoolException the region was freed (and the cached value is dropped)
      */
     public static Object decoded(Region region, String what) {
-        RegionHandle handle = region.handle();
-        Object value = DECODED.computeIfAbsent(handle, h -> {
+        sweepFreedNowAndThen();
+        Decoded decoded = DECODED.computeIfAbsent(region.handle(), h -> {
             DECODES.incrementAndGet();
-            return Codec.decode(region.getBytes((int) h.dataBytes()), loader(), what);
+            return new Decoded(region, Codec.decode(region.getBytes((int) h.dataBytes()), loader(), what));
         });
         if (region.isClosed()) {
-            DECODED.remove(handle);
+            DECODED.remove(region.handle());
             region.checkOpen(what);
         }
-        return value;
+        return decoded.value();
+    }
+
+    private static void sweepFreedNowAndThen() {
+        long now = System.nanoTime();
+        if (now - lastSweep > SWEEP_EVERY_NANOS) {
+            lastSweep = now;
+            DECODED.values().removeIf(decoded -> {
+                boolean freed = decoded.region().isClosed();
+                if (freed) {
+                    Regions.forget(decoded.region());
+                }
+                return freed;
+            });
+        }
     }
 
     private static ClassLoader loader() {
@@ -65,6 +86,11 @@ public final class SharedValues {
     /** How many values this JVM encoded into shared memory. */
     public static long encodes() {
         return ENCODES.get();
+    }
+
+    /** How many decoded values this JVM holds now. */
+    public static int held() {
+        return DECODED.size();
     }
 
     /** How many shared values this JVM decoded. */
