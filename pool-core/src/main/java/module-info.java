@@ -21,6 +21,7 @@ module io.procpool.core {
     exports io.procpool;
     exports io.procpool.internal.protocol to io.procpool.worker, io.procpool.hazelcast;
     exports io.procpool.internal.codec to io.procpool.worker, io.procpool.hazelcast;
+    exports io.procpool.internal.handles to io.procpool.worker, io.procpool.hazelcast;
     exports io.procpool.internal.process to io.procpool.worker, io.procpool.hazelcast;
     exports io.procpool.internal.calls to io.procpool.hazelcast;
     exports io.procpool.internal.task to io.procpool.hazelcast;

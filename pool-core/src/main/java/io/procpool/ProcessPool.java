@@ -175,7 +175,11 @@ public final class ProcessPool implements Pool {
         return local.insights();
     }
 
-    /** @return how many workers this pool started to replace workers that died or timed out */
+    /**
+     * @return how many workers this pool started to replace workers that ended: that died, timed out, or retired
+     *         after {@code maxTasksPerWorker} tasks or above {@code maxWorkerMemory} ({@link PoolInsights#respawns()}
+     *         counts only the replacements of workers that died or timed out)
+     */
     public int respawnCount() {
         return local.respawns();
     }
@@ -266,6 +270,11 @@ public final class ProcessPool implements Pool {
          * channel) runs again on another worker, up to this many more times; default 0. A task that threw is never
          * run again, nor one that timed out. When the attempts run out the task fails with the last
          * {@link WorkerDiedException}, the earlier deaths attached as suppressed exceptions.
+         *
+         * <p>A map's chunk is retried whole: its items that had finished before the death run again (a worker answers
+         * a chunk once, at its end, so their results died with it). The function must be safe to run twice on an
+         * item (as the item that was running when its worker died runs twice anyway); {@code chunkSize} 1 retries
+         * exactly one item.
          *
          * @param times 0 or more
          * @return this builder

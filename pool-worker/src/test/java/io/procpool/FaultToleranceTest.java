@@ -77,6 +77,16 @@ class FaultToleranceTest {
     }
 
     @Test
+    void haltWithTheCodeOfACaughtSignalIsReportedAsAnExitNotAsThatSignal() {
+        WorkerDiedException term = deathOf(FaultTasks.halt(143));
+        assertEquals(143, term.exitCode(), "a worker catches SIGTERM and announces it; this one announced nothing");
+        assertTrue(term.getMessage().contains("exited with code 143"), term.getMessage());
+        assertEquals(130, deathOf(FaultTasks.halt(130)).exitCode(), "nor SIGINT");
+        assertEquals(-9, deathOf(FaultTasks.sigkillSelf()).exitCode(), "a signal no worker catches stays a signal");
+        assertPoolServesWithTwoWorkers();
+    }
+
+    @Test
     void tasksQueuedBehindADyingWorkerStillComplete() throws Exception {
         CompletableFuture<Integer> fault = pool.applyAsync(FaultTasks.sigkillSelf());
         List<CompletableFuture<Integer>> innocents = IntStream.range(0, 200)
@@ -200,7 +210,8 @@ class FaultToleranceTest {
             assertEquals(12, pids.size());
             Set<Long> distinct = Set.copyOf(pids);
             assertTrue(distinct.size() >= 4, "12 tasks at 3 per worker need at least 4 workers: " + distinct);
-            assertEquals(0, retiring.respawnCount(), "retirement is not a death");
+            assertTrue(retiring.respawnCount() >= distinct.size() - 2,
+                    "each worker after the first two replaced one that retired: " + retiring.respawnCount());
         }
     }
 

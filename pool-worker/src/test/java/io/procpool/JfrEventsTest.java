@@ -2,11 +2,13 @@ package io.procpool;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import jdk.jfr.consumer.RecordedEvent;
@@ -33,6 +35,7 @@ class JfrEventsTest {
         Queue<RecordedEvent> tasks = new ConcurrentLinkedQueue<>();
         Queue<RecordedEvent> workers = new ConcurrentLinkedQueue<>();
         try (RecordingStream stream = new RecordingStream()) {
+            stream.setReuse(false); // the events are kept: a reused one would be overwritten by the next
             stream.enable("procpool.Task");
             stream.enable("procpool.Worker");
             stream.onEvent("procpool.Task", tasks::add);
@@ -80,6 +83,39 @@ class JfrEventsTest {
                     .findFirst().orElseThrow();
             assertEquals(0, ended.getInt("exitCode"));
             assertEquals("pool closed", ended.getString("reason"));
+        }
+    }
+
+    static int park(int millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return millis;
+    }
+
+    @Test
+    void tasksThatEndWithoutAnAnswerAreRecordedWithTheirWorkerAndHowLongTheyRan() {
+        Queue<RecordedEvent> tasks = new ConcurrentLinkedQueue<>();
+        Duration timeout = Duration.ofSeconds(2);
+        try (RecordingStream stream = new RecordingStream()) {
+            stream.setReuse(false); // the events are kept: a reused one would be overwritten by the next
+            stream.enable("procpool.Task");
+            stream.onEvent("procpool.Task", tasks::add);
+            stream.startAsync();
+            try (ProcessPool pool = ProcessPool.builder().workers(1).name("jfr-ended").taskTimeout(timeout).build()) {
+                CompletableFuture<Integer> cancelled = pool.applyAsync(JfrEventsTest::park, 60_000);
+                await().atMost(Duration.ofSeconds(30)).until(() -> pool.insights().workers().stream()
+                        .anyMatch(worker -> worker.currentTask() != null));
+                cancelled.cancel(true);
+                assertThrows(TaskTimeoutException.class, () -> pool.apply(() -> park(60_000)));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> tasks.size() >= 2);
+            RecordedEvent cancel = tasks.stream().filter(e -> e.getString("outcome").equals("CANCELLED"))
+                    .findFirst().orElseThrow();
+            assertEquals("jfr-ended-worker-1", cancel.getString("worker"), cancel.toString());
+            RecordedEvent timedOut = tasks.stream().filter(e -> e.getString("outcome").equals("TIMED_OUT"))
+                    .findFirst().orElseThrow();
+            assertTrue(timedOut.getString("worker").startsWith("jfr-ended-worker-"), timedOut.toString());
+            assertTrue(timedOut.getDuration("runTime").compareTo(timeout) >= 0, "it ran past its timeout: "
+                    + timedOut);
         }
     }
 }

@@ -1,11 +1,15 @@
 package io.procpool;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -42,6 +46,29 @@ class WorkStealingJvmTest {
             long quickMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertTrue(quickMillis < STRAGGLER_MILLIS, "the quick tasks took " + quickMillis + " ms");
             assertEquals(STRAGGLER_MILLIS, it.next());
+        }
+    }
+
+    /**
+     * The quick tasks arrive after the straggler started, one at a time: the writer of the straggler's worker may put
+     * one behind it, and the idle worker must take it back (it waited with no deadline, nothing was stealable yet).
+     */
+    @Test
+    void aTaskThatArrivesAfterAStragglerStartedDoesNotWaitBehindIt() {
+        ProcessPool pool = ProcessPool.builder().workers(2).name("late").build();
+        try {
+            assertEquals(20, pool.map(x -> x, IntStream.range(0, 20).boxed().toList(), 1).size()); // warm: both ran
+            CompletableFuture<Integer> straggler = pool.applyAsync(WorkStealingJvmTest::park, 120_000);
+            await().atMost(Duration.ofSeconds(20)).until(() -> pool.insights().workers().stream()
+                    .anyMatch(worker -> worker.currentTask() != null));
+            for (int i = 0; i < 4; i++) {
+                CompletableFuture<Integer> quick = pool.applyAsync(() -> 1);
+                await().atMost(Duration.ofSeconds(20)).until(quick::isDone);
+                assertEquals(1, quick.join());
+            }
+            assertFalse(straggler.isDone(), "the straggler ended: the quick tasks may have waited for it");
+        } finally {
+            pool.terminate(); // close() would wait for the straggler
         }
     }
 }

@@ -111,6 +111,7 @@ public final class Member {
             System.exit(USAGE);
             return;
         }
+        io.procpool.internal.handles.HandleResolution.refuseRemoteHandles("a HazelcastPool member");
         if (System.getProperty("java.util.logging.config.file") == null) {
             HAZELCAST_LOG.setLevel(Level.WARNING);
         }

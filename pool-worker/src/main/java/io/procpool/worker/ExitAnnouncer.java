@@ -30,10 +30,10 @@ final class ExitAnnouncer {
                     System.exit(128 + caught.getNumber());
                 });
             } catch (IllegalArgumentException | UnsupportedOperationException e) {
-                // -Xrs, or a signal the VM reserves: that signal then shows as 128+N, which the parent reads right
+                // -Xrs, or a signal the VM reserves: that signal then shows as exit code 128+N (see ExitStatus)
             }
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Thread announcer = new Thread(() -> {
             beforeExit.run();
             long announcement = signal == 0 ? ExitStatus.ANNOUNCED_EXIT : signal;
             try {
@@ -44,6 +44,12 @@ final class ExitAnnouncer {
             } catch (IOException e) {
                 // the parent is gone; nobody is left to tell
             }
-        }, "procpool-exit-announcer"));
+        }, "procpool-exit-announcer");
+        try {
+            Runtime.getRuntime().addShutdownHook(announcer);
+        } catch (IllegalStateException shutdownInProgress) {
+            // a signal came before the hook was in (the pool stopping a worker that is still starting): this JVM is
+            // already ending, and without an EXIT frame the parent reads the OS status, which is right for a signal
+        }
     }
 }

@@ -10,6 +10,7 @@ import io.procpool.internal.protocol.Frame;
 import io.procpool.internal.protocol.FrameReader;
 import io.procpool.internal.protocol.Payloads;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,8 +90,11 @@ final class ProcessRunner {
             self.run();
             return 0;
         } catch (Throwable t) {
-            System.err.print("Exception in process \"" + self.getName() + "\" ");
-            t.printStackTrace();
+            PrintStream err = System.err; // the target may have set it to null, as a Python target may close it
+            if (err != null) {
+                err.print("Exception in process \"" + self.getName() + "\" ");
+                t.printStackTrace(err);
+            }
             return 1;
         }
     }

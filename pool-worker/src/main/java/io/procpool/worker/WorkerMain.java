@@ -67,16 +67,25 @@ public final class WorkerMain {
         }
     }
 
-    /** The worker's two output streams, flushed together at task boundaries and at exit. */
+    /**
+     * The worker's two output streams, flushed together at task boundaries and at exit. User code may have replaced
+     * {@code System.out}/{@code System.err} with its own streams, or with {@code null}: those are flushed when there.
+     */
     record Output(LineFrameOutputStream out, LineFrameOutputStream err) {
         void flushPartialLines() {
             try {
-                System.out.flush();
-                System.err.flush();
+                flush(System.out);
+                flush(System.err);
                 out.flushPartialLine();
                 err.flushPartialLine();
             } catch (IOException e) {
                 // the parent is gone; the output has nowhere to go
+            }
+        }
+
+        private static void flush(PrintStream stream) {
+            if (stream != null) {
+                stream.flush();
             }
         }
     }

@@ -28,6 +28,9 @@ import java.util.stream.StreamSupport;
  * stream delivers their results, then throws the {@link RejectedExecutionException} that refused the next chunk, so
  * the consumer learns that the rest of the input was not processed instead of seeing a stream that just ends.
  *
+ * <p>When the input's own iterator throws, the items read before it still run: the consumer gets their results, then
+ * the input's exception (Python's {@code imap} yields the results before a failing input item, then raises).
+ *
  * <p>Thread-safety: like any iterator, used by one consumer thread. Closing it (or dropping it: a {@link Cleaner}
  * notices) cancels the work still queued and releases the function in the workers.
  */
@@ -60,6 +63,8 @@ final class LazyMap<R> implements Iterator<R> {
     private RuntimeException pendingFailure;
     /** The pool refused the next chunk (it was closed): thrown once the accepted chunks are delivered. */
     private RejectedExecutionException refused;
+    /** The input's iterator threw: thrown once the results of the items read before it are delivered (Python's). */
+    private RuntimeException inputFailure;
     private double nanosPerItem = -1;
     private double bytesPerItem = -1;
 
@@ -99,6 +104,9 @@ final class LazyMap<R> implements Iterator<R> {
             topUp();
             if (submitted.isEmpty()) {
                 close();
+                if (inputFailure != null) {
+                    throw inputFailure;
+                }
                 if (refused != null) {
                     throw new RejectedExecutionException(refused.getMessage() + "; this stream delivered the "
                             + nextIndex + " results the pool had accepted, the rest of its input was not processed",
@@ -147,10 +155,16 @@ final class LazyMap<R> implements Iterator<R> {
         int window = Math.max(MIN_WINDOW_ITEMS, chunkSize * sink.parallelism() * CHUNKS_AHEAD_PER_WORKER);
         while (!inputDone && itemsAhead < window) {
             List<Object> slice = new ArrayList<>(Math.min(chunkSize, 1024));
-            while (slice.size() < chunkSize && input.hasNext()) {
-                slice.add(input.next());
-            }
-            if (!input.hasNext()) {
+            try {
+                while (slice.size() < chunkSize && input.hasNext()) {
+                    slice.add(input.next());
+                }
+                if (!input.hasNext()) {
+                    inputDone = true;
+                }
+            } catch (RuntimeException e) {
+                // the items read so far still run and are delivered before the consumer sees this
+                inputFailure = e;
                 inputDone = true;
             }
             if (slice.isEmpty()) {

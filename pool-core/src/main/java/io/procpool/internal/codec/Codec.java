@@ -28,7 +28,8 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * API; a map's items and results ({@code Object[]} of boxed numbers or strings) travel as blocks
  * ({@link BulkArraySerializer}), inside chunk requests that skip Kryo's reflective record path
  * ({@link ChunkRequestSerializer}). Encoding failures become {@link TaskSerializationException}s that name the
- * class that would not serialize.
+ * class that would not serialize. Kryo recurses once per level of a graph: {@link DeepGraphs} keeps that recursion
+ * from overflowing a thread's stack.
  *
  * <p>Unregistered mode can instantiate any class the stream names; that is acceptable only on the private pipes
  * between a parent and the child it started, never on a socket.
@@ -80,8 +81,13 @@ public final class Codec {
 
     /** As {@link #encode}, prefixed by a var-long time (skipped when negative): the RESULT payload. */
     public static byte[] encodeTimed(long nanos, Object value, String what) {
+        return DeepGraphs.run(maxDepth -> encodeTimed(nanos, value, what, maxDepth));
+    }
+
+    private static byte[] encodeTimed(long nanos, Object value, String what, int maxDepth) {
         Context context = CONTEXTS.obtain();
         try {
+            context.kryo.setMaxDepth(maxDepth);
             Output output = context.output;
             output.reset();
             if (nanos >= 0) {
@@ -112,8 +118,13 @@ public final class Codec {
     }
 
     private static Timed<Object> decode(byte[] bytes, boolean timed, ClassLoader loader, String what) {
+        return DeepGraphs.run(maxDepth -> decode(bytes, timed, loader, what, maxDepth));
+    }
+
+    private static Timed<Object> decode(byte[] bytes, boolean timed, ClassLoader loader, String what, int maxDepth) {
         Context context = CONTEXTS.obtain();
         try {
+            context.kryo.setMaxDepth(maxDepth);
             context.kryo.setClassLoader(loader);
             Input input = context.input;
             input.setBuffer(bytes);
@@ -129,8 +140,13 @@ public final class Codec {
 
     /** Encodes a FAILURE payload; the error travels through its public API so a missing class cannot break it. */
     public static byte[] encodeFailure(long nanos, Payloads.TaskFailure failure) {
+        return DeepGraphs.run(maxDepth -> encodeFailure(nanos, failure, maxDepth));
+    }
+
+    private static byte[] encodeFailure(long nanos, Payloads.TaskFailure failure, int maxDepth) {
         Context context = CONTEXTS.obtain();
         try {
+            context.kryo.setMaxDepth(maxDepth);
             Output output = context.output;
             output.reset();
             output.writeVarLong(nanos, true);
@@ -150,8 +166,13 @@ public final class Codec {
 
     /** Decodes what {@link #encodeFailure} wrote. */
     public static Timed<Payloads.TaskFailure> decodeFailure(byte[] bytes, ClassLoader loader) {
+        return DeepGraphs.run(maxDepth -> decodeFailure(bytes, loader, maxDepth));
+    }
+
+    private static Timed<Payloads.TaskFailure> decodeFailure(byte[] bytes, ClassLoader loader, int maxDepth) {
         Context context = CONTEXTS.obtain();
         try {
+            context.kryo.setMaxDepth(maxDepth);
             context.kryo.setClassLoader(loader);
             Input input = context.input;
             input.setBuffer(bytes);

@@ -178,8 +178,11 @@ final class InFlight implements WorkerConnection.Events {
         }
     }
 
-    /** The worker said hello: it takes work from now on, unless the pool stopped meanwhile. */
-    boolean ready(LocalWorker worker) {
+    /**
+     * The worker said hello: it takes work from now on, unless the pool stopped meanwhile (then it stays RETIRING and
+     * its writer sends SHUTDOWN).
+     */
+    void ready(LocalWorker worker) {
         lock.lock();
         try {
             worker.idleSinceNanos = System.nanoTime();
@@ -188,7 +191,6 @@ final class InFlight implements WorkerConnection.Events {
             if (ready && !queue.isEmpty()) {
                 workQueued.signal(); // its writer is not waiting yet; one that took the last wake-up may need it
             }
-            return ready;
         } finally {
             lock.unlock();
         }
@@ -441,6 +443,10 @@ final class InFlight implements WorkerConnection.Events {
                     if (!queue.isEmpty()) {
                         workQueued.signal(); // another writer may have room for the rest
                         grow = config.elastic();
+                    } else if (!batch.isEmpty() && worker.running() != null && someWorkerIdles()) {
+                        // The batch waits behind a task its worker runs, while an idle writer waits with no
+                        // deadline (it planned no steal, there was nothing to steal): it plans again now.
+                        workQueued.signalAll();
                     }
                 }
             } finally {
@@ -654,7 +660,9 @@ final class InFlight implements WorkerConnection.Events {
         try {
             LocalWorker.Held held = worker.held.get(taskId);
             if (held != null) {
-                worker.held.put(taskId, new LocalWorker.Held(held.task(), held.sentNanos(), System.nanoTime()));
+                long now = System.nanoTime();
+                worker.held.put(taskId, new LocalWorker.Held(held.task(), held.sentNanos(), now));
+                held.task().ranOn(worker.name, now); // a cancel or timeout that ends it before its answer knows it
                 if (worker.held.size() > 1 && queue.isEmpty() && someWorkerIdles()) {
                     workQueued.signalAll(); // what waits behind this task may be stolen once it has run a while
                 }
@@ -877,7 +885,7 @@ final class InFlight implements WorkerConnection.Events {
                 unstarted.remove(running);
                 running.ranOn(worker.name, started.startedNanos());
             }
-            reason = reasonOfEnd(worker, exitCode, stderrTail);
+            reason = reasonOfEnd(worker, exitCode, stderrTail, running != null);
             planned = before == WorkerInfo.State.RETIRING && running == null && worker.endReason == null;
             if (running != null && reason instanceof WorkerDiedException death && !running.isDone()) {
                 List<WorkerDiedException> earlier = deaths.getOrDefault(running, List.of());
@@ -934,11 +942,15 @@ final class InFlight implements WorkerConnection.Events {
         }
     }
 
-    /** Why a worker ended, as the task it ran learns it. Caller holds the lock. */
-    private static PoolException reasonOfEnd(LocalWorker worker, int exitCode, String stderrTail) {
+    /**
+     * Why a worker ended, as the task it ran learns it (and insights, when it ran none: {@code runningTask} false).
+     * Caller holds the lock.
+     */
+    private static PoolException reasonOfEnd(LocalWorker worker, int exitCode, String stderrTail,
+                                             boolean runningTask) {
         PoolException reason = worker.endReason;
         if (reason == null) {
-            return died(worker, exitCode, stderrTail);
+            return died(worker, exitCode, stderrTail, runningTask);
         }
         if (reason instanceof TaskTimeoutException || reason instanceof WorkerDiedException) {
             return reason;
@@ -1007,9 +1019,10 @@ final class InFlight implements WorkerConnection.Events {
         supervision.replace(worker, why, afterDeath);
     }
 
-    private static WorkerDiedException died(LocalWorker worker, int exitCode, String stderrTail) {
+    private static WorkerDiedException died(LocalWorker worker, int exitCode, String stderrTail,
+                                            boolean runningTask) {
         StringBuilder message = new StringBuilder("worker ").append(worker).append(' ')
-                .append(ExitStatus.describe(exitCode)).append(" while running the task");
+                .append(ExitStatus.describe(exitCode)).append(runningTask ? " while running the task" : " while it ran no task");
         if (stderrTail.contains("OutOfMemoryError")) {
             message.append("; it ran out of memory (OutOfMemoryError): give workers more heap with "
                     + "jvmOptions(\"-Xmx...\")");

@@ -66,7 +66,7 @@ public final class LocalPool extends SinkPool {
         return sink.snapshot(runningCalls());
     }
 
-    /** How many workers were started to replace workers that died. */
+    /** How many workers were started to replace workers that ended (died, timed out or retired). */
     public int respawns() {
         return sink.respawns();
     }

@@ -194,7 +194,7 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
         if (afterDeath) {
             insights.respawned(worker.name, firstLine(why));
         }
-        supervisor.replace(worker, why, afterDeath);
+        supervisor.replace(worker, why);
     }
 
     @Override
@@ -233,7 +233,7 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
         return inFlight.workers().stream().filter(info -> info.state() != WorkerInfo.State.DEAD).toList();
     }
 
-    /** How many workers were started to replace workers that died. */
+    /** How many workers were started to replace workers that ended (died, timed out or retired). */
     public int respawns() {
         return supervisor.respawns();
     }

@@ -120,18 +120,16 @@ final class Supervisor {
                     : new PoolException("worker " + worker.name + " failed to start: " + e.getCause(), e.getCause());
         }
         insights.workerReady(worker.name, Duration.ofNanos(System.nanoTime() - worker.launchedNanos));
-        if (inFlight.ready(worker)) {
-            worker.connection.startWriter();
-        }
+        inFlight.ready(worker);
+        // Also for a worker the pool retired while it started (close() found it STARTING): its writer takes no task
+        // and sends SHUTDOWN at once, so it exits by itself instead of being killed after the stop grace.
+        worker.connection.startWriter();
     }
 
-    /** Starts a replacement for {@code gone} if the pool still needs it. */
-    void replace(LocalWorker gone, String why, boolean afterDeath) {
+    /** Starts a replacement for {@code gone} (it retired or died) if the pool still needs it. */
+    void replace(LocalWorker gone, String why) {
         if (!needsWorkers.getAsBoolean()) {
             return;
-        }
-        if (afterDeath) {
-            respawns.incrementAndGet();
         }
         LOG.debug("replacing {}: {}", gone, why);
         executor.execute(this::startReplacement);
@@ -140,6 +138,7 @@ final class Supervisor {
     private void startReplacement() {
         try {
             LocalWorker worker = launch();
+            respawns.incrementAndGet(); // counted before it takes work: whoever sees its answers sees the count
             awaitReady(worker);
             failedStarts.set(0);
             if (!needsWorkers.getAsBoolean()) {
@@ -208,7 +207,10 @@ final class Supervisor {
         }
     }
 
-    /** How many workers were started to replace workers that died. */
+    /**
+     * How many workers were started to replace workers that ended, for whatever reason they ended (died, timed out,
+     * retired after maxTasksPerWorker or maxWorkerMemory); a start that failed and was tried again counts each time.
+     */
     int respawns() {
         return respawns.get();
     }

@@ -293,10 +293,7 @@ final class WorkerConnection {
     }
 
     private PoolException startupFailure(int exitCode, String stderrTail) {
-        String hint = stderrTail.contains(ChildJvm.WORKER_MAIN)
-                ? "\nThe worker main class is not on the workers' class path: add the dependency "
-                + "io.procpool:pool-worker (runtime scope is enough), or set the class path on the builder."
-                : "";
+        String hint = io.procpool.internal.process.StartupHint.forStderr(stderrTail);
         return new PoolException("worker " + name + " (pid " + child.pid() + ") "
                 + io.procpool.internal.process.ExitStatus.describe(exitCode) + " before it was ready." + hint
                 + "\nCommand line: " + String.join(" ", child.commandLine())

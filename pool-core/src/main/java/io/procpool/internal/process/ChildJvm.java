@@ -54,6 +54,8 @@ public final class ChildJvm {
     private final FrameReader fromChild;
     private final StderrPump stderr;
     private boolean firstFrameRead;          // the channel reader's thread only
+    /** The child sent a frame: it catches SIGTERM, SIGINT and SIGHUP from then on and announces them (EXIT frame). */
+    private volatile boolean catchesSignals;
     private volatile Long exitAnnouncement;  // the EXIT frame's id, once the child sent it
 
     private ChildJvm(String name, Process process, List<String> commandLine) {
@@ -139,6 +141,7 @@ public final class ChildJvm {
             if (frame == null) {
                 return null;
             }
+            catchesSignals = true;
             if (frame.type() == FrameType.OUTPUT) {
                 printOutput(frame);
             } else if (frame.type() == FrameType.EXIT) {
@@ -179,7 +182,7 @@ public final class ChildJvm {
         if (process.isAlive()) {
             return OptionalInt.empty();
         }
-        return OptionalInt.of(ExitStatus.pythonExitCode(process.exitValue(), exitAnnouncement));
+        return OptionalInt.of(ExitStatus.pythonExitCode(process.exitValue(), exitAnnouncement, catchesSignals));
     }
 
     /** Prints a child's OUTPUT frame on the parent's stream, keeping stderr lines for {@link #stderrTail}. */

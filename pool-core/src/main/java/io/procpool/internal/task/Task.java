@@ -175,8 +175,8 @@ public final class Task {
     }
 
     /**
-     * Records where the task ran and since when, for insights; the transport calls it when it learns it (an answer
-     * arrives, the worker died under it).
+     * Records where the task ran and since when, for insights; the transport calls it when it learns it (the worker
+     * said it started it, an answer arrives, the worker died under it).
      *
      * @param worker  the worker's name
      * @param started {@link System#nanoTime()} when the worker started it

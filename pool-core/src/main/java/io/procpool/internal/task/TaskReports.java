@@ -26,10 +26,12 @@ public final class TaskReports {
         long nowNanos = System.nanoTime();
         Instant finished = recorder.now();
         long started = task.startedNanos();
+        // A task that ended without an answer (timed out, cancelled or killed while it ran) ran until now.
+        long runNanos = task.runNanos() >= 0 ? task.runNanos() : started == 0 ? 0 : Math.max(0, nowNanos - started);
         recorder.taskFinished(new TaskInsights(task.id(), task.functionName(), task.workerName(), task.itemCount(),
                 finished.minusNanos(Math.max(0, nowNanos - task.createdNanos())),
                 started == 0 ? null : finished.minusNanos(Math.max(0, nowNanos - started)), finished,
-                Duration.ofNanos(Math.max(0, task.runNanos())), Duration.ofNanos(task.decodeNanos()), kind, null,
+                Duration.ofNanos(runNanos), Duration.ofNanos(task.decodeNanos()), kind, null,
                 task.arguments()), kind == TaskInsights.Outcome.CANCELLED ? null : outcome.failure());
     }
 }
