@@ -1,5 +1,6 @@
 package io.procpool;
 
+import io.procpool.internal.handles.HandleId;
 import io.procpool.internal.shm.Region;
 import io.procpool.internal.shm.RegionHandle;
 import io.procpool.internal.shm.Regions;
@@ -81,6 +82,6 @@ abstract class SharedMemoryHandle implements AutoCloseable {
 
     @Override
     public String toString() {
-        return kind() + "[host " + handle.host().pid() + ", id " + handle.id() + "]";
+        return new HandleId(kind(), handle.host(), handle.id()).describe();
     }
 }

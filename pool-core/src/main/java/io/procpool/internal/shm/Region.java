@@ -1,7 +1,8 @@
 package io.procpool.internal.shm;
 
 import io.procpool.PoolException;
-import io.procpool.internal.process.HostProcess;
+import io.procpool.internal.handles.HandleId;
+import io.procpool.internal.handles.HandleResolution;
 import io.procpool.internal.process.RuntimeDirectory;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -107,7 +108,8 @@ public final class Region {
             region.checkOpen(what);
             return region;
         } catch (NoSuchFileException e) {
-            throw new PoolException(what + " was closed, or its host " + handle.host().pid() + " has exited", e);
+            HandleId id = idOf(handle, what);
+            throw handle.host().isAlive() ? HandleResolution.closed(id) : HandleResolution.hostExited(id);
         } catch (IOException e) {
             throw new PoolException("cannot map " + what + " from " + file + ": " + e, e);
         }
@@ -164,8 +166,13 @@ public final class Region {
     /** @throws PoolException naming {@code what} if the region was freed */
     public void checkOpen(String what) {
         if (isClosed()) {
-            throw new PoolException(what + " was closed");
+            throw HandleResolution.closed(idOf(handle, what));
         }
+    }
+
+    /** How the handle rule and its messages name this region. */
+    static HandleId idOf(RegionHandle handle, String what) {
+        return new HandleId(what, handle.host(), handle.id());
     }
 
     /**

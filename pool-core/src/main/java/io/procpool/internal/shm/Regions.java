@@ -1,6 +1,7 @@
 package io.procpool.internal.shm;
 
 import io.procpool.PoolException;
+import io.procpool.internal.handles.HandleResolution;
 import io.procpool.internal.process.HostProcess;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * This JVM's shared-memory regions: those it hosts (created here, freed on {@link #free} and by a shutdown hook at
  * exit) and those of its ancestors it mapped (one mapping per region, whatever the number of handles that name it).
  *
- * <p>Who may use a region is the rule every hosted object follows ({@code docs/handles-design.md}): its host, and the
+ * <p>Who may use a region is the rule every hosted object follows ({@link HandleResolution}): its host, and the
  * processes its host started and theirs; anyone else gets a {@link PoolException} that says why.
  *
  * <p>Thread-safety: thread-safe.
@@ -55,7 +56,7 @@ public final class Regions {
         if (known != null) {
             return known;
         }
-        requireReachable(handle.host(), what);
+        HandleResolution.resolve(Region.idOf(handle, what));
         return MAPPED.computeIfAbsent(handle, h -> Region.open(h, what));
     }
 
@@ -80,19 +81,6 @@ public final class Regions {
     /** How many regions this JVM hosts now (for tests). */
     public static int hostedCount() {
         return HOSTED.size();
-    }
-
-    /**
-     * The one place that decides whether this JVM may use what {@code host} hosts.
-     * TODO(handles): use io.procpool.internal.handles' rule once the messaging branch lands it.
-     */
-    private static void requireReachable(HostProcess host, String what) {
-        if (!host.isThisJvm() && !host.isAncestorOfThisJvm()) {
-            throw new PoolException("this " + what + " is hosted by process " + host.pid()
-                    + ", which is neither this process (" + HostProcess.current().pid()
-                    + ") nor one of its ancestors: a " + what
-                    + " works only in the JVM that created it and the processes that JVM started");
-        }
     }
 
     private static void freeHosted() {

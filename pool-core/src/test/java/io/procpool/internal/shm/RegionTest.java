@@ -49,9 +49,11 @@ class RegionTest {
         assertFalse(Files.exists(region.file()));
         assertTrue(secondMapping.isClosed());
         PoolException closed = assertThrows(PoolException.class, () -> secondMapping.checkOpen("test region"));
-        assertEquals("test region was closed", closed.getMessage());
+        assertEquals("test region #" + region.handle().id() + " of process " + ProcessHandle.current().pid()
+                + " was closed", closed.getMessage());
         PoolException gone = assertThrows(PoolException.class, () -> Regions.resolve(region.handle(), "SharedLong"));
-        assertTrue(gone.getMessage().startsWith("SharedLong was closed"), gone.getMessage());
+        assertEquals("SharedLong #" + region.handle().id() + " of process " + ProcessHandle.current().pid()
+                + " was closed", gone.getMessage());
     }
 
     @Test
