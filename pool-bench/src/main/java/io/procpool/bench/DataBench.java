@@ -38,17 +38,38 @@ public final class DataBench {
     private static final int INCREMENTS = 1_000_000;
 
     private final Map<String, Double> metrics = new LinkedHashMap<>();
+    /** Options for the workers' JVMs ({@code --worker-opts}), e.g. a Flight Recording to see where the time goes. */
+    private final List<String> workerOptions;
+    private final int[] itemSizes;
 
-    private DataBench() {
+    private DataBench(List<String> workerOptions, int[] itemSizes) {
+        this.workerOptions = workerOptions;
+        this.itemSizes = itemSizes;
     }
 
     /**
-     * @param args the sections to run, among {@code payload share shared_long} (default: all three)
+     * @param args the sections to run, among {@code payload share shared_long} (default: all three);
+     *             {@code --worker-opts "OPTIONS"} (space-separated) for the workers' JVMs; {@code --sizes 1024,65536}
+     *             for the payload's item sizes in KiB
      * @throws Exception a section failed or produced a wrong result
      */
     public static void main(String[] args) throws Exception {
-        List<String> sections = args.length == 0 ? List.of("payload", "share", "shared_long") : List.of(args);
-        DataBench bench = new DataBench();
+        List<String> sections = new ArrayList<>();
+        List<String> workerOptions = List.of();
+        int[] sizes = ITEM_SIZES;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--worker-opts" -> workerOptions = Arrays.stream(args[++i].trim().split("\\s+"))
+                        .filter(option -> !option.isEmpty()).toList();
+                case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).mapToInt(k -> Integer.parseInt(k) << 10)
+                        .toArray();
+                default -> sections.add(args[i]);
+            }
+        }
+        if (sections.isEmpty()) {
+            sections = List.of("payload", "share", "shared_long");
+        }
+        DataBench bench = new DataBench(workerOptions, sizes);
         for (String section : sections) {
             switch (section) {
                 case "payload" -> bench.payload();
@@ -63,7 +84,7 @@ public final class DataBench {
     }
 
     private void payload() throws Exception {
-        for (int size : ITEM_SIZES) {
+        for (int size : itemSizes) {
             int items = (int) (PASS_BYTES / size);
             List<byte[]> arrays = new ArrayList<>(items);
             for (int i = 0; i < items; i++) {
@@ -72,7 +93,7 @@ public final class DataBench {
                 arrays.add(array);
             }
             double[] rates = new double[PASSES];
-            try (ProcessPool pool = ProcessPool.builder().workers(2).build()) {
+            try (ProcessPool pool = ProcessPool.builder().workers(2).jvmOptions(workerOptions).build()) {
                 for (int pass = 0; pass < PASSES; pass++) {
                     long start = System.nanoTime();
                     List<byte[]> echoed = pool.map((byte[] a) -> a, arrays, 1);
@@ -105,7 +126,7 @@ public final class DataBench {
         Arrays.setAll(table, i -> i);
         List<Integer> indexes = IntStream.range(0, READ_TASKS).map(i -> i * 2_000).boxed().toList();
         long expected = indexes.stream().mapToLong(Integer::longValue).sum();
-        try (ProcessPool pool = ProcessPool.builder().workers(2).build()) {
+        try (ProcessPool pool = ProcessPool.builder().workers(2).jvmOptions(workerOptions).build()) {
             pool.map((Integer i) -> i, indexes, 1); // both workers warm, as for the rows below
             long encodesBefore = SharedValues.encodes();
             long start = System.nanoTime();
