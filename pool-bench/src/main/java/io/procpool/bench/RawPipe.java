@@ -54,10 +54,15 @@ final class RawPipe {
         }
     }
 
-    static void measure(Map<String, Double> metrics) throws Exception {
+    /** A JVM running {@link #main}: the echo child. */
+    private static Process startEchoChild() throws IOException {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+        return new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
                 RawPipe.class.getName())).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    static void measure(Map<String, Double> metrics) throws Exception {
+        Process child = startEchoChild();
         try {
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(child.getOutputStream(), 1 << 16));
             DataInputStream in = new DataInputStream(new BufferedInputStream(child.getInputStream(), 1 << 16));
@@ -91,9 +96,7 @@ final class RawPipe {
      * feeding while the calling thread reads: MB/s of payload for each pass.
      */
     static double[] echoPasses(int itemBytes, int items, int passes) throws Exception {
-        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                RawPipe.class.getName())).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process child = startEchoChild();
         try {
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(child.getOutputStream(), 1 << 16));
             DataInputStream in = new DataInputStream(new BufferedInputStream(child.getInputStream(), 1 << 16));

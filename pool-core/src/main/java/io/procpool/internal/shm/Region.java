@@ -236,49 +236,36 @@ public final class Region {
 
     /** Copies {@code values[from, from + count)} to the longs starting at {@code offset}. */
     public void putLongs(long offset, long[] values, int from, int count) {
-        while (count > 0) {
-            int n = (int) Math.min(count, (SEGMENT_BYTES - inSegment(offset)) / Long.BYTES);
-            segment(offset).slice().order(ByteOrder.nativeOrder()).position(inSegment(offset))
-                    .asLongBuffer().put(values, from, n);
-            offset += (long) n * Long.BYTES;
-            from += n;
-            count -= n;
-        }
+        eachRun(offset, count, (at, done, n) -> at.asLongBuffer().put(values, from + done, n));
     }
 
     /** Copies the longs starting at {@code offset} into {@code into[from, from + count)}. */
     public void getLongs(long offset, long[] into, int from, int count) {
-        while (count > 0) {
-            int n = (int) Math.min(count, (SEGMENT_BYTES - inSegment(offset)) / Long.BYTES);
-            segment(offset).slice().order(ByteOrder.nativeOrder()).position(inSegment(offset))
-                    .asLongBuffer().get(into, from, n);
-            offset += (long) n * Long.BYTES;
-            from += n;
-            count -= n;
-        }
+        eachRun(offset, count, (at, done, n) -> at.asLongBuffer().get(into, from + done, n));
     }
 
     /** Copies {@code values[from, from + count)} to the doubles starting at {@code offset}. */
     public void putDoubles(long offset, double[] values, int from, int count) {
-        while (count > 0) {
-            int n = (int) Math.min(count, (SEGMENT_BYTES - inSegment(offset)) / Double.BYTES);
-            segment(offset).slice().order(ByteOrder.nativeOrder()).position(inSegment(offset))
-                    .asDoubleBuffer().put(values, from, n);
-            offset += (long) n * Double.BYTES;
-            from += n;
-            count -= n;
-        }
+        eachRun(offset, count, (at, done, n) -> at.asDoubleBuffer().put(values, from + done, n));
     }
 
     /** Copies the doubles starting at {@code offset} into {@code into[from, from + count)}. */
     public void getDoubles(long offset, double[] into, int from, int count) {
-        while (count > 0) {
-            int n = (int) Math.min(count, (SEGMENT_BYTES - inSegment(offset)) / Double.BYTES);
-            segment(offset).slice().order(ByteOrder.nativeOrder()).position(inSegment(offset))
-                    .asDoubleBuffer().get(into, from, n);
-            offset += (long) n * Double.BYTES;
-            from += n;
-            count -= n;
+        eachRun(offset, count, (at, done, n) -> at.asDoubleBuffer().get(into, from + done, n));
+    }
+
+    /** Copies a run of 8-byte elements that lies in one segment. */
+    private interface RunCopy {
+        void copy(ByteBuffer at, int done, int count);
+    }
+
+    /** Splits a run of {@code count} 8-byte elements from {@code offset} at segment ends, each piece one copy. */
+    private void eachRun(long offset, int count, RunCopy copy) {
+        for (int done = 0; done < count; ) {
+            int n = (int) Math.min(count - done, (SEGMENT_BYTES - inSegment(offset)) / Long.BYTES);
+            copy.copy(segment(offset).slice().order(ByteOrder.nativeOrder()).position(inSegment(offset)), done, n);
+            offset += (long) n * Long.BYTES;
+            done += n;
         }
     }
 
