@@ -63,7 +63,13 @@ class ExamplesTest {
         List<String> names = runOk("list").stdout().stream().map(line -> line.split(" ")[0]).toList();
         assertEquals(List.of("digest", "wordcount", "speedup", "spawn", "args", "import-target", "names", "daemon",
                 "join", "join-timeout", "terminate", "exitcodes", "logging", "logger-level", "subclass", "pool-traceback",
-                "cluster"), names);
+                "shared", "cluster"), names);
+    }
+
+    @Test
+    void sharedMemoryIsSetByTheChildAndTheSharedDictionaryLookedUpByTheTasks() throws Exception {
+        assertEquals(List.of("3.1415927", "[0, -1, -2, -3, -4, -5, -6, -7, -8, -9]", "[un, deux, trois, ?] (4 lookups)"),
+                runOk("shared").stdout());
     }
 
     @Test
