@@ -32,4 +32,6 @@ module io.procpool.core {
     opens io.procpool.internal.protocol to com.esotericsoftware.kryo;
     opens io.procpool.internal.calls to com.esotericsoftware.kryo;
     opens io.procpool.internal.shm to com.esotericsoftware.kryo;
+    // A handle names its host (HostProcess, a record) and travels wherever a value does.
+    opens io.procpool.internal.process to com.esotericsoftware.kryo;
 }
