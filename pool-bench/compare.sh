@@ -7,7 +7,9 @@
 # Runs ../shared/anchors/python_pool_bench.py (spawn start method, --json) and then procpool's benchmark
 # (JAVA -Xmx1g -jar pool-bench/target/pool-bench.jar; the 200 MiB payload workload needs the room, and the imap
 # workload reports the live heap it leaves after each GC) once per JDK, one after the other, and prints: workload,
-# Python, procpool and its ratio per JDK, goal, met?
+# Python, procpool and its ratio per JDK, goal, met? It also draws the ratios (docs/benchmark-ratios.png, with the
+# figures in docs/benchmark-ratios.tsv) with pool-bench/chart.py, which needs gnuplot: installed here with apt-get
+# (as root or through sudo) when missing. The chart shows the JDK 17 and JDK 25 runs.
 #   PYTHON_BENCH  where the Python anchor is
 #   JAVAS         the java executables to run procpool on (default: java on the PATH, and JDK 25 if installed)
 #   WORKER_OPTS   options for the workers' JVMs, e.g. "-XX:TieredStopAtLevel=1" (passed as --worker-opts)
@@ -35,10 +37,11 @@ for java in $javas; do
 done
 echo "== load after: $(uptime)" >&2
 
-python3 - "$out/python.json" "${results[@]}" <<'PY'
+python3 - "$out/ratios.tsv" "$out/python.json" "${results[@]}" <<'PY'
 import json, sys
-py = json.load(open(sys.argv[1]))["metrics"]
-runs = [(spec.split("=", 1)[0], json.load(open(spec.split("=", 1)[1]))["metrics"]) for spec in sys.argv[2:]]
+ratios_out = sys.argv[1]
+py = json.load(open(sys.argv[2]))["metrics"]
+runs = [(spec.split("=", 1)[0], json.load(open(spec.split("=", 1)[1]))["metrics"]) for spec in sys.argv[3:]]
 # goal kinds: ("max", f) ratio <= f; ("min", f) ratio >= f; ("abs", v) procpool >= v; a dict picks one per JDK
 first = [
     ("first map, automatic chunks, items/s", "tiny.pool.spawn.cs_default.tasks_per_s", "first.cs_default.items_per_s", ("min", 1.5)),
@@ -97,4 +100,39 @@ for jdk, jv in runs:
           f"{jv['imap.live_heap_baseline_mib']:.1f} -> {jv['imap.live_heap_peak_mib']:.1f} MiB; idle worker RSS "
           f"{jv['worker.idle_rss_mib']:.1f} MiB; CPU speedup 1 worker {jv['cpu.w1.speedup_vs_serial']:.2f} "
           f"(Python {py.get('cpu.pool.spawn.w1.speedup_vs_serial', float('nan')):.2f})")
+
+# The chart's figures: how many times better than Python procpool did (throughput over Python's, or Python's time
+# over procpool's: 1 is "as good as Python" in every unit), and each goal in the same terms.
+chart = [("map, automatic chunks", "first", first[0]), ("map, chunk 1", "first", first[1]),
+         ("lazy imap", "first", first[2]), ("map, automatic chunks", "steady", steady[2]),
+         ("map, chunk 1", "steady", steady[1]), ("lazy imap", "steady", steady[9]),
+         ("start 2 workers", "steady", steady[0]), ("round trip", "steady", steady[4]),
+         ("1 MiB echo", "steady", steady[7]), ("CPU-bound speedup", "steady", steady[8])]
+times = {steady[0][1], steady[4][1], steady[5][1]}  # figures where less is better
+with open(ratios_out, "w") as out:
+    out.write("workload\tphase\tjdk\tfactor\tgoal\n")
+    for label, phase, (_, pk, jk, goal) in chart:
+        p = py.get(pk)
+        for jdk, jv in runs:
+            j = jv.get(jk)
+            if not p or not j:
+                continue
+            factor = p / j if pk in times else j / p
+            this_goal = goal.get(jdk, goal[""]) if isinstance(goal, dict) else goal
+            target = ""
+            if this_goal is not None:
+                kind, f = this_goal
+                target = f"{1 / f if kind == 'max' else f if kind == 'min' else f / p:.4g}"
+            out.write(f"{label}\t{phase}\t{jdk}\t{factor:.4g}\t{target}\n")
 PY
+
+if ! command -v gnuplot >/dev/null; then
+  as_root=()
+  [[ $(id -u) -eq 0 ]] || as_root=(sudo)
+  echo "== installing gnuplot-nox for the chart" >&2
+  "${as_root[@]}" apt-get update -qq
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gnuplot-nox >/dev/null
+fi
+cp "$out/ratios.tsv" docs/benchmark-ratios.tsv
+python3 pool-bench/chart.py docs/benchmark-ratios.tsv docs/benchmark-ratios.png
+echo "== chart: docs/benchmark-ratios.png (figures: docs/benchmark-ratios.tsv)" >&2

@@ -27,6 +27,17 @@ public record EndedWorker(String name, long pid, Instant ended, int exitCode, St
     /**
      * Validates the components.
      *
+     * @param name           the worker's name
+     * @param pid            its process id
+     * @param ended          when the caller's JVM saw it end
+     * @param exitCode       its exit code in Python's convention: {@code 0} a normal end, {@code n > 0}
+     *                       {@code System.exit(n)}, {@code -N} killed by signal N ({@code -9} for SIGKILL)
+     * @param reason         why it ended (retired, pool closed, the death or timeout that killed it)
+     * @param respawned      whether the pool started a replacement for it
+     * @param tasksCompleted the tasks it answered
+     * @param tasksFailed    the tasks that failed on it (threw, died with it, timed out)
+     * @param busy           the sum of its tasks' run times
+     * @param lifetime       from its launch to its end
      * @throws NullPointerException a required component is null
      */
     public EndedWorker {

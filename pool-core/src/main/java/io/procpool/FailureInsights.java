@@ -28,6 +28,16 @@ public record FailureInsights(long taskId, String function, String worker, Insta
     /**
      * Validates the components.
      *
+     * @param taskId         the failed task's id
+     * @param function       the class and method of its lambda or method reference
+     * @param worker         the worker that ran it, or {@code null}
+     * @param at             when the failure was known in the caller's JVM
+     * @param outcome        {@link TaskInsights.Outcome#FAILED}, {@link TaskInsights.Outcome#WORKER_DIED} or
+     *                       {@link TaskInsights.Outcome#TIMED_OUT}
+     * @param exceptionClass the task's own exception class for a task that threw (the cause of the
+     *                       {@link TaskFailedException}), otherwise the pool's exception class
+     * @param message        that exception's message (may be {@code null})
+     * @param error          the exception the caller got
      * @throws NullPointerException a required component is null
      */
     public FailureInsights {

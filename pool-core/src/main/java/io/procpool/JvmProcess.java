@@ -99,8 +99,7 @@ public class JvmProcess {
      * @return the current process
      */
     public static JvmProcess current() {
-        JvmProcess self = CurrentProcess.get();
-        return self != null ? self : ThisJvm.PROCESS;
+        return CurrentProcess.get() instanceof JvmProcess self ? self : ThisJvm.PROCESS;
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.procpool;
 
-import io.procpool.internal.calls.PoolExecutorService;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +51,10 @@ public interface Pool extends AutoCloseable {
     <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunkSize);
 
     /**
-     * As {@link #map(TaskFunction, Iterable)}, without blocking (Python's {@code map_async}).
+     * As {@link #map(TaskFunction, Iterable)}, without blocking (Python's {@code map_async}): the items are encoded in
+     * the caller's thread and queued at once, however many wait in the pool already (the synchronous {@code map} and
+     * {@code imap} wait for room instead, which bounds the memory of what waits). A pool closed or terminated while
+     * the call submits its chunks completes the future with a {@link java.util.concurrent.CancellationException}.
      *
      * @param <T> the argument type
      * @param <R> the result type
@@ -66,7 +68,7 @@ public interface Pool extends AutoCloseable {
     }
 
     /**
-     * As {@link #map(TaskFunction, Iterable, int)}, without blocking.
+     * As {@link #map(TaskFunction, Iterable, int)}, without blocking (see {@link #mapAsync(TaskFunction, Iterable)}).
      *
      * @param <T> the argument type
      * @param <R> the result type
@@ -197,12 +199,9 @@ public interface Pool extends AutoCloseable {
      * @param <R>      the result type
      * @return the results in input order
      * @throws PoolException                 the first failure in input order
-     * @throws UnsupportedOperationException this kind of pool cannot report progress ({@link ProcessPool} can)
      */
-    default <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
-                               ProgressListener listener, Duration every) {
-        throw new UnsupportedOperationException(getClass().getName() + " does not report progress");
-    }
+    <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                               ProgressListener listener, Duration every);
 
     /**
      * As {@link #imap(TaskFunction, Stream)}, reporting progress to {@code listener} every {@code every} until the
@@ -216,12 +215,9 @@ public interface Pool extends AutoCloseable {
      * @param <T>      the argument type
      * @param <R>      the result type
      * @return the results, lazily, in input order
-     * @throws UnsupportedOperationException this kind of pool cannot report progress ({@link ProcessPool} can)
      */
-    default <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
-                                  ProgressListener listener, Duration every) {
-        throw new UnsupportedOperationException(getClass().getName() + " does not report progress");
-    }
+    <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                  ProgressListener listener, Duration every);
 
     /**
      * As {@link #imapUnordered(TaskFunction, Stream)}, reporting progress as
@@ -234,12 +230,9 @@ public interface Pool extends AutoCloseable {
      * @param <T>      the argument type
      * @param <R>      the result type
      * @return the results, lazily, as they complete
-     * @throws UnsupportedOperationException this kind of pool cannot report progress ({@link ProcessPool} can)
      */
-    default <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
-                                           ProgressListener listener, Duration every) {
-        throw new UnsupportedOperationException(getClass().getName() + " does not report progress");
-    }
+    <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                           ProgressListener listener, Duration every);
 
     /**
      * Applies {@code fn} to each pair's key and value, results in input order (Python's {@code starmap}).
@@ -366,7 +359,5 @@ public interface Pool extends AutoCloseable {
      *
      * @return a new view; thread-safe
      */
-    default ExecutorService asExecutorService() {
-        return new PoolExecutorService(this);
-    }
+    ExecutorService asExecutorService();
 }

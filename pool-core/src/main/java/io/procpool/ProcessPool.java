@@ -1,21 +1,17 @@
 package io.procpool;
 
-import io.procpool.internal.local.LocalPool;
+import io.procpool.internal.calls.PoolCalls;
+import io.procpool.internal.local.LocalSink;
 import io.procpool.internal.local.PoolConfig;
-import io.procpool.internal.process.DefaultLaunchSpec;
-import io.procpool.internal.process.LaunchSpec;
-import java.nio.file.Files;
+import io.procpool.internal.local.PoolSettings;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ExecutorService;
 import java.util.stream.Stream;
 
 /**
@@ -39,14 +35,22 @@ import java.util.stream.Stream;
 public final class ProcessPool implements Pool {
     /** Most workers a pool may have: each is a JVM of tens of MiB, and a machine with more cores is rare. */
     public static final int MAX_WORKERS = 1024;
-    private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
+    /**
+     * Least {@code maxWorkerMemory} a pool accepts: 64 MiB. An idle worker JVM alone is resident at 45 to 58 MiB
+     * (measured after its first task on JDK 17 and 25, from {@code -Xmx16m -XX:+UseSerialGC} to the defaults); a
+     * limit below that would replace the worker after every task, a JVM start per task.
+     */
+    public static final long MIN_WORKER_MEMORY = 64L << 20;
 
     private final PoolConfig config;
-    private final LocalPool local;
+    private final LocalSink sink;  // the local transport: the workers, their tasks, the pool's lifecycle
+    private final PoolCalls calls; // what each call does with its tasks (chunking, ordering, progress)
+    private final PoolShares shares = new PoolShares(); // what share() sent, closed with the pool
 
-    private ProcessPool(PoolConfig config, LocalPool local) {
+    private ProcessPool(PoolConfig config, LocalSink sink) {
         this.config = config;
-        this.local = local;
+        this.sink = sink;
+        this.calls = new PoolCalls(sink);
     }
 
     /**
@@ -73,75 +77,75 @@ public final class ProcessPool implements Pool {
 
     @Override
     public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunkSize) {
-        return local.map(fn, items, chunkSize);
+        return calls.map(fn, items, chunkSize);
     }
 
     @Override
     public <T, R> CompletableFuture<List<R>> mapAsync(TaskFunction<? super T, ? extends R> fn,
                                                       Iterable<? extends T> items, int chunkSize) {
-        return local.mapAsync(fn, items, chunkSize);
+        return calls.mapAsync(fn, items, chunkSize);
     }
 
     @Override
     public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
                                  int chunkSize) {
-        return local.imap(fn, items, chunkSize);
+        return calls.imap(fn, items, chunkSize);
     }
 
     @Override
     public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items, int chunkSize) {
-        return local.imap(fn, items, chunkSize);
+        return calls.imap(fn, items, chunkSize);
     }
 
     @Override
     public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
                                           int chunkSize) {
-        return local.imapUnordered(fn, items, chunkSize);
+        return calls.imapUnordered(fn, items, chunkSize);
     }
 
     @Override
     public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
                                           int chunkSize) {
-        return local.imapUnordered(fn, items, chunkSize);
+        return calls.imapUnordered(fn, items, chunkSize);
     }
 
     @Override
     public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
                               ProgressListener listener, Duration every) {
-        return local.map(fn, items, listener, every);
+        return calls.map(fn, items, listener, every);
     }
 
     @Override
     public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
                                  ProgressListener listener, Duration every) {
-        return local.imap(fn, items, listener, every);
+        return calls.imap(fn, items, listener, every);
     }
 
     @Override
     public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
                                           ProgressListener listener, Duration every) {
-        return local.imapUnordered(fn, items, listener, every);
+        return calls.imapUnordered(fn, items, listener, every);
     }
 
     @Override
     public <A, B, R> List<R> starmap(TaskBiFunction<? super A, ? super B, ? extends R> fn,
                                      Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunkSize) {
-        return local.starmap(fn, pairs, chunkSize);
+        return calls.starmap(fn, pairs, chunkSize);
     }
 
     @Override
     public <R> R apply(TaskCallable<? extends R> task) {
-        return local.apply(task);
+        return calls.apply(task);
     }
 
     @Override
     public <R> CompletableFuture<R> applyAsync(TaskCallable<? extends R> task) {
-        return local.applyAsync(task);
+        return calls.applyAsync(task);
     }
 
     @Override
     public <T, R> CompletableFuture<R> applyAsync(TaskFunction<? super T, ? extends R> fn, T arg) {
-        return local.applyAsync(fn, arg);
+        return calls.applyAsync(fn, arg);
     }
 
     /**
@@ -152,27 +156,29 @@ public final class ProcessPool implements Pool {
      */
     @Override
     public void close() {
-        local.close();
+        sink.close();
+        shares.closeAll();
     }
 
     @Override
     public void terminate() {
-        local.terminate();
+        sink.terminate();
+        shares.closeAll();
     }
 
     @Override
     public <T> Shared<T> share(T value) {
-        return local.share(value);
+        return shares.share(value);
     }
 
     @Override
     public List<WorkerInfo> workers() {
-        return local.workers();
+        return sink.workers();
     }
 
     @Override
     public PoolInsights insights() {
-        return local.insights();
+        return sink.snapshot(calls.runningCalls());
     }
 
     /**
@@ -181,7 +187,12 @@ public final class ProcessPool implements Pool {
      *         counts only the replacements of workers that died or timed out)
      */
     public int respawnCount() {
-        return local.respawns();
+        return sink.respawns();
+    }
+
+    @Override
+    public ExecutorService asExecutorService() {
+        return calls.executorService(this);
     }
 
     @Override
@@ -196,19 +207,8 @@ public final class ProcessPool implements Pool {
      * <p>Thread-safety: not thread-safe; configure it on one thread.
      */
     public static final class Builder {
-        private int workers = Runtime.getRuntime().availableProcessors();
-        private int maxWorkers = -1; // -1: as many as workers (a fixed pool)
-        private Duration idleTimeout = PoolConfig.DEFAULT_IDLE_TIMEOUT;
-        private long maxWorkerMemory;
-        private int retryOnWorkerDeath;
-        private String name;
-        private TaskRunnable initializer;
-        private long maxTasksPerWorker;
-        private Duration taskTimeout;
-        private final List<String> jvmOptions = new ArrayList<>();
-        private List<String> classPath;
-        private Path javaHome = Paths.get(System.getProperty("java.home"));
-        private boolean recordArguments;
+        /** The settings as given; validated into a {@code PoolConfig} by {@link #build()}. */
+        private final PoolSettings settings = new PoolSettings();
 
         private Builder() {
         }
@@ -220,8 +220,8 @@ public final class ProcessPool implements Pool {
          * @return this builder
          */
         public Builder workers(int workers) {
-            this.workers = workers;
-            this.maxWorkers = -1;
+            settings.workers = workers;
+            settings.maxWorkers = -1;
             return this;
         }
 
@@ -235,8 +235,8 @@ public final class ProcessPool implements Pool {
          * @return this builder
          */
         public Builder workers(int min, int max) {
-            this.workers = min;
-            this.maxWorkers = max;
+            settings.workers = min;
+            settings.maxWorkers = max;
             return this;
         }
 
@@ -248,7 +248,7 @@ public final class ProcessPool implements Pool {
          * @return this builder
          */
         public Builder idleTimeout(Duration idleTimeout) {
-            this.idleTimeout = idleTimeout;
+            settings.idleTimeout = idleTimeout;
             return this;
         }
 
@@ -257,11 +257,16 @@ public final class ProcessPool implements Pool {
          * after a task is replaced as {@link #maxTasksPerWorker} replaces one: its replacement starts before it
          * leaves and no task fails. For a native library or a cache that leaks. 0 means no limit (the default).
          *
-         * @param bytes 0, or the resident bytes above which a worker is replaced
+         * <p>An idle worker alone is resident at about 50 MiB, so {@link #build()} refuses a limit below
+         * {@link #MIN_WORKER_MEMORY} (64 MiB); set it to what an idle worker needs plus what your tasks may keep. A
+         * limit above the floor that a worker still exceeds after its first task is logged as a warning (SLF4J,
+         * {@code io.procpool}) once per pool: its workers are then replaced after about every task.
+         *
+         * @param bytes 0, or at least {@link #MIN_WORKER_MEMORY}: the resident bytes above which a worker is replaced
          * @return this builder
          */
         public Builder maxWorkerMemory(long bytes) {
-            this.maxWorkerMemory = bytes;
+            settings.maxWorkerMemory = bytes;
             return this;
         }
 
@@ -280,7 +285,7 @@ public final class ProcessPool implements Pool {
          * @return this builder
          */
         public Builder retryOnWorkerDeath(int times) {
-            this.retryOnWorkerDeath = times;
+            settings.retryOnWorkerDeath = times;
             return this;
         }
 
@@ -291,7 +296,7 @@ public final class ProcessPool implements Pool {
          * @return this builder
          */
         public Builder name(String name) {
-            this.name = name;
+            settings.name = name;
             return this;
         }
 
@@ -302,7 +307,7 @@ public final class ProcessPool implements Pool {
          * @return this builder
          */
         public Builder initializer(TaskRunnable initializer) {
-            this.initializer = initializer;
+            settings.initializer = initializer;
             return this;
         }
 
@@ -313,7 +318,7 @@ public final class ProcessPool implements Pool {
          * @return this builder
          */
         public Builder maxTasksPerWorker(long maxTasksPerWorker) {
-            this.maxTasksPerWorker = maxTasksPerWorker;
+            settings.maxTasksPerWorker = maxTasksPerWorker;
             return this;
         }
 
@@ -325,7 +330,7 @@ public final class ProcessPool implements Pool {
          * @return this builder
          */
         public Builder taskTimeout(Duration taskTimeout) {
-            this.taskTimeout = taskTimeout;
+            settings.taskTimeout = taskTimeout;
             return this;
         }
 
@@ -348,7 +353,7 @@ public final class ProcessPool implements Pool {
          */
         public Builder jvmOptions(List<String> options) {
             Objects.requireNonNull(options, "jvmOptions");
-            this.jvmOptions.addAll(options);
+            settings.jvmOptions.addAll(options);
             return this;
         }
 
@@ -361,12 +366,7 @@ public final class ProcessPool implements Pool {
          * @return this builder
          */
         public Builder classPath(List<?> entries) {
-            Objects.requireNonNull(entries, "classPath");
-            List<String> copy = new ArrayList<>();
-            for (Object entry : entries) {
-                copy.add(Objects.requireNonNull(entry, "a classPath entry is null").toString());
-            }
-            this.classPath = copy;
+            settings.classPath(entries);
             return this;
         }
 
@@ -377,7 +377,7 @@ public final class ProcessPool implements Pool {
          * @return this builder
          */
         public Builder javaHome(Path javaHome) {
-            this.javaHome = javaHome;
+            settings.javaHome = javaHome;
             return this;
         }
 
@@ -389,7 +389,7 @@ public final class ProcessPool implements Pool {
          * @return this builder
          */
         public Builder recordArguments(boolean recordArguments) {
-            this.recordArguments = recordArguments;
+            settings.recordArguments = recordArguments;
             return this;
         }
 
@@ -401,81 +401,8 @@ public final class ProcessPool implements Pool {
          * @throws PoolException            a worker could not start (with its command line and stderr)
          */
         public ProcessPool build() {
-            PoolConfig config = validate();
-            return new ProcessPool(config, LocalPool.start(config, contextLoader()));
+            PoolConfig config = settings.validate(MAX_WORKERS, MIN_WORKER_MEMORY);
+            return new ProcessPool(config, LocalSink.start(config, PoolSettings.contextLoader()));
         }
-
-        private PoolConfig validate() {
-            if (workers < 1 || workers > MAX_WORKERS) {
-                throw new IllegalArgumentException((maxWorkers < 0 ? "workers" : "workers(min, max): min")
-                        + " must be between 1 and " + MAX_WORKERS + " (procpool's limit: each worker is a JVM), got "
-                        + workers);
-            }
-            int max = maxWorkers < 0 ? workers : maxWorkers;
-            if (max < workers || max > MAX_WORKERS) {
-                throw new IllegalArgumentException("workers(min, max): max must be between min (" + workers
-                        + ") and " + MAX_WORKERS + ", got " + max);
-            }
-            if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
-                throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
-            }
-            if (maxWorkerMemory < 0) {
-                throw new IllegalArgumentException("maxWorkerMemory must be 0 (no limit) or a positive number of "
-                        + "bytes, got " + maxWorkerMemory);
-            }
-            if (maxWorkerMemory > 0 && !Files.isReadable(Paths.get("/proc/self/status"))) {
-                throw new IllegalArgumentException("maxWorkerMemory (" + maxWorkerMemory + " bytes) reads a "
-                        + "worker's resident memory from /proc/<pid>/status, which this system does not have");
-            }
-            if (retryOnWorkerDeath < 0) {
-                throw new IllegalArgumentException("retryOnWorkerDeath must be 0 (never) or positive, got "
-                        + retryOnWorkerDeath);
-            }
-            if (name != null && name.isBlank()) {
-                throw new IllegalArgumentException("name must not be blank, got '" + name + "'");
-            }
-            if (maxTasksPerWorker < 0) {
-                throw new IllegalArgumentException("maxTasksPerWorker must be 0 (never) or positive, got "
-                        + maxTasksPerWorker);
-            }
-            if (taskTimeout != null && (taskTimeout.isNegative() || taskTimeout.isZero())) {
-                throw new IllegalArgumentException("taskTimeout must be positive, got " + taskTimeout);
-            }
-            for (String option : jvmOptions) {
-                checkJvmOption(option);
-            }
-            Objects.requireNonNull(javaHome, "javaHome");
-            Path java = javaHome.resolve("bin").resolve(isWindows() ? "java.exe" : "java");
-            if (!Files.isExecutable(java)) {
-                throw new IllegalArgumentException("javaHome " + javaHome + " has no executable " + java);
-            }
-            List<String> entries = classPath != null ? classPath
-                    : DefaultLaunchSpec.forThisJvm("ProcessPool").classPath();
-            String poolName = name != null ? name : "pool-" + POOL_NUMBERS.incrementAndGet();
-            return new PoolConfig(workers, poolName, initializer, maxTasksPerWorker, Optional.ofNullable(taskTimeout),
-                    new LaunchSpec(javaHome, entries, jvmOptions), recordArguments, max, idleTimeout,
-                    maxWorkerMemory, retryOnWorkerDeath);
-        }
-
-        private static void checkJvmOption(String option) {
-            if (option == null || option.isBlank()) {
-                throw new IllegalArgumentException("a jvmOptions entry is empty: " + option);
-            }
-            if (option.startsWith("-Xlog") && !option.equals("-Xlog:disable")
-                    && (option.endsWith(":stdout") || !option.contains(":stderr") && !option.contains(":file="))) {
-                throw new IllegalArgumentException("jvmOptions entry '" + option + "' would log to stdout, which "
-                        + "carries the workers' protocol: send it to stderr (e.g. -Xlog:gc:stderr) or a file");
-            }
-        }
-
-        private static boolean isWindows() {
-            return System.getProperty("os.name", "").toLowerCase().startsWith("windows");
-        }
-
-        private static ClassLoader contextLoader() {
-            ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            return loader != null ? loader : ClassLoader.getSystemClassLoader();
-        }
-
     }
 }

@@ -39,6 +39,9 @@ public final class Shared<T> extends SharedMemoryHandle {
      * Encodes {@code value} into shared memory hosted by this JVM, for every process it starts ({@link JvmProcess}
      * children and pool workers alike); {@link Pool#share} is this plus closing it with the pool.
      *
+     * @param <T> the value's type
+     * @param value the value, not null
+     * @return its handle; {@link #get()} in this JVM returns {@code value} itself
      * @throws TaskSerializationException {@code value} cannot be encoded (naming the class); nothing is left behind
      * @throws PoolException it does not fit in shared memory
      */
@@ -56,6 +59,7 @@ public final class Shared<T> extends SharedMemoryHandle {
      * The value: in the JVM that shared it, the object itself; elsewhere this process's decoded copy, decoded on the
      * first call.
      *
+     * @return the value
      * @throws PoolException it was closed, or this process is neither its host nor one of the host's descendants
      * @throws TaskSerializationException it cannot be decoded here (its class is missing, say)
      */

@@ -17,6 +17,8 @@ public final class SharedDoubleArray extends SharedArray {
     /**
      * A new array of {@code length} zeros hosted by this JVM.
      *
+     * @param length the number of elements
+     * @return the new array's handle
      * @throws IllegalArgumentException {@code length} is negative
      * @throws PoolException it does not fit in shared memory (the message names its size and the free space)
      */
@@ -24,7 +26,12 @@ public final class SharedDoubleArray extends SharedArray {
         return new SharedDoubleArray(allocate(length, "SharedDoubleArray"));
     }
 
-    /** A new array holding a copy of {@code values}, hosted by this JVM. */
+    /**
+     * A new array holding a copy of {@code values}, hosted by this JVM.
+     *
+     * @param values the elements
+     * @return the new array's handle
+     */
     public static SharedDoubleArray of(double... values) {
         SharedDoubleArray array = create(values.length);
         array.set(0, values);
@@ -36,25 +43,44 @@ public final class SharedDoubleArray extends SharedArray {
         return "SharedDoubleArray";
     }
 
-    /** @return element {@code index} */
+    /**
+     * @param index the element's index
+     * @return element {@code index}
+     */
     public double get(long index) {
         long offset = offsetOf(index);
         return region().getDouble(offset);
     }
 
-    /** Sets element {@code index} to {@code value}. */
+    /**
+     * Sets element {@code index} to {@code value}.
+     *
+     * @param index the element's index
+     * @param value its new value
+     */
     public void set(long index, double value) {
         long offset = offsetOf(index);
         region().setDouble(offset, value);
     }
 
-    /** Copies {@code values} into the elements from {@code index} on. */
+    /**
+     * Copies {@code values} into the elements from {@code index} on.
+     *
+     * @param index  the first element written
+     * @param values what to write
+     */
     public void set(long index, double[] values) {
         long offset = offsetOfRun(index, values.length);
         region().putDoubles(offset, values, 0, values.length);
     }
 
-    /** Copies the elements from {@code index} on into {@code into}, filling it; returns {@code into}. */
+    /**
+     * Copies the elements from {@code index} on into {@code into}, filling it.
+     *
+     * @param index the first element read
+     * @param into  where to copy them
+     * @return {@code into}
+     */
     public double[] get(long index, double[] into) {
         long offset = offsetOfRun(index, into.length);
         region().getDoubles(offset, into, 0, into.length);

@@ -29,6 +29,7 @@ public final class SharedLong extends SharedMemoryHandle {
      * A new shared {@code long} hosted by this JVM.
      *
      * @param initial its value
+     * @return the new value's handle
      * @throws PoolException there is no room for it in shared memory
      */
     public static SharedLong create(long initial) {
@@ -52,7 +53,10 @@ public final class SharedLong extends SharedMemoryHandle {
         region().setLongVolatile(0, value);
     }
 
-    /** @return the value after adding {@code delta}, atomically */
+    /**
+     * @param delta what to add
+     * @return the value after adding {@code delta}, atomically
+     */
     public long addAndGet(long delta) {
         return region().getAndAddLong(0, delta) + delta;
     }
@@ -62,7 +66,11 @@ public final class SharedLong extends SharedMemoryHandle {
         return addAndGet(1);
     }
 
-    /** @return whether the value was {@code expected} and is now {@code value} */
+    /**
+     * @param expected the value it must have
+     * @param value    the value it gets if it had {@code expected}
+     * @return whether the value was {@code expected} and is now {@code value}
+     */
     public boolean compareAndSet(long expected, long value) {
         return region().compareAndSetLong(0, expected, value);
     }

@@ -23,6 +23,8 @@ public final class SharedLongArray extends SharedArray {
     /**
      * A new array of {@code length} zeros hosted by this JVM.
      *
+     * @param length the number of elements
+     * @return the new array's handle
      * @throws IllegalArgumentException {@code length} is negative
      * @throws PoolException it does not fit in shared memory (the message names its size and the free space)
      */
@@ -30,7 +32,12 @@ public final class SharedLongArray extends SharedArray {
         return new SharedLongArray(allocate(length, "SharedLongArray"));
     }
 
-    /** A new array holding a copy of {@code values}, hosted by this JVM. */
+    /**
+     * A new array holding a copy of {@code values}, hosted by this JVM.
+     *
+     * @param values the elements
+     * @return the new array's handle
+     */
     public static SharedLongArray of(long... values) {
         SharedLongArray array = create(values.length);
         array.set(0, values);
@@ -42,38 +49,66 @@ public final class SharedLongArray extends SharedArray {
         return "SharedLongArray";
     }
 
-    /** @return element {@code index} */
+    /**
+     * @param index the element's index
+     * @return element {@code index}
+     */
     public long get(long index) {
         long offset = offsetOf(index);
         return region().getLong(offset);
     }
 
-    /** Sets element {@code index} to {@code value}. */
+    /**
+     * Sets element {@code index} to {@code value}.
+     *
+     * @param index the element's index
+     * @param value its new value
+     */
     public void set(long index, long value) {
         long offset = offsetOf(index);
         region().setLong(offset, value);
     }
 
-    /** Copies {@code values} into the elements from {@code index} on. */
+    /**
+     * Copies {@code values} into the elements from {@code index} on.
+     *
+     * @param index  the first element written
+     * @param values what to write
+     */
     public void set(long index, long[] values) {
         long offset = offsetOfRun(index, values.length);
         region().putLongs(offset, values, 0, values.length);
     }
 
-    /** Copies the elements from {@code index} on into {@code into}, filling it; returns {@code into}. */
+    /**
+     * Copies the elements from {@code index} on into {@code into}, filling it.
+     *
+     * @param index the first element read
+     * @param into  where to copy them
+     * @return {@code into}
+     */
     public long[] get(long index, long[] into) {
         long offset = offsetOfRun(index, into.length);
         region().getLongs(offset, into, 0, into.length);
         return into;
     }
 
-    /** @return the value of element {@code index} after adding {@code delta}, atomically */
+    /**
+     * @param index the element's index
+     * @param delta what to add
+     * @return the value of element {@code index} after adding {@code delta}, atomically
+     */
     public long addAndGet(long index, long delta) {
         long offset = offsetOf(index);
         return region().getAndAddLong(offset, delta) + delta;
     }
 
-    /** @return whether element {@code index} was {@code expected} and is now {@code value} */
+    /**
+     * @param index    the element's index
+     * @param expected the value it must have
+     * @param value    the value it gets if it had {@code expected}
+     * @return whether element {@code index} was {@code expected} and is now {@code value}
+     */
     public boolean compareAndSet(long index, long expected, long value) {
         long offset = offsetOf(index);
         return region().compareAndSetLong(offset, expected, value);

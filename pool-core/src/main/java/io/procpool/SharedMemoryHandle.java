@@ -61,7 +61,7 @@ abstract class SharedMemoryHandle implements AutoCloseable {
         Regions.free(mapped);
     }
 
-    /** Whether it was closed, by any process. */
+    /** @return whether it was closed, by any process (or cannot be used in this one) */
     public boolean isClosed() {
         try {
             return region().isClosed();

@@ -46,6 +46,20 @@ public record TaskInsights(long id, String function, String worker, int items, I
     /**
      * Validates the components.
      *
+     * @param id         the task's id, unique in its pool
+     * @param function   the class and method of the lambda or method reference that ran ({@code Digest.lambda$main$0},
+     *                   {@code Files.size}), or the class name of another task object
+     * @param worker     the worker that ran it, or {@code null} when it never reached one (cancelled while queued)
+     * @param items      how many items: 1 for a call, the chunk's size for a chunk
+     * @param queued     when it was submitted
+     * @param started    when a worker took it; {@code null} when it never reached one
+     * @param finished   when its outcome was known in the caller's JVM
+     * @param runTime    how long it ran in the worker (measured by the worker); {@link Duration#ZERO} when unknown
+     * @param decodeTime how long the caller's JVM took to decode its answer
+     * @param outcome    how it ended
+     * @param error      the failure's class and message ({@code java.io.IOException: disk full}) or {@code null}
+     * @param arguments  a short, truncated {@code toString()} of its arguments when the pool records them
+     *                   ({@code recordArguments(true)}), otherwise {@code null}
      * @throws NullPointerException     a required component is null
      * @throws IllegalArgumentException {@code items} or a duration is negative
      */

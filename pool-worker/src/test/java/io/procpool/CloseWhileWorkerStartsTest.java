@@ -23,8 +23,9 @@ class CloseWhileWorkerStartsTest {
     @Test
     void closeWhileAReplacementStartsShutsItDownInsteadOfKillingIt() {
         ProcessPool pool = ProcessPool.builder().workers(2).name("closing").build();
+        String exited;
         try {
-            assertThrows(WorkerDiedException.class, () -> pool.apply(FaultTasks.exit(1)));
+            exited = assertThrows(WorkerDiedException.class, () -> pool.apply(FaultTasks.exit(1))).workerName();
             await().pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(20)).until(() -> pool.workers()
                     .stream().anyMatch(worker -> worker.state() == WorkerInfo.State.STARTING));
         } finally {
@@ -33,7 +34,7 @@ class CloseWhileWorkerStartsTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> pool.insights().endedWorkers().size() == 3);
         List<EndedWorker> ended = pool.insights().endedWorkers();
         for (EndedWorker worker : ended) {
-            int expected = worker.name().equals("closing-worker-1") ? 1 : 0;
+            int expected = worker.name().equals(exited) ? 1 : 0;
             assertEquals(expected, worker.exitCode(), worker.name() + " ended so: " + ended);
         }
     }

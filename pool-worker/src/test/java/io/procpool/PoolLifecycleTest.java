@@ -1,5 +1,6 @@
 package io.procpool;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +26,18 @@ class PoolLifecycleTest {
         IllegalArgumentException xlog = assertThrows(IllegalArgumentException.class,
                 () -> ProcessPool.builder().jvmOptions("-Xlog:gc").build());
         assertTrue(xlog.getMessage().contains("-Xlog:gc"), xlog.getMessage());
+    }
+
+    @Test
+    void aMaxWorkerMemoryBelowWhatAnIdleWorkerNeedsIsRefusedNamingTheValueAndTheFloor() {
+        IllegalArgumentException tooLow = assertThrows(IllegalArgumentException.class,
+                () -> ProcessPool.builder().workers(1).maxWorkerMemory(1 << 20).build());
+        assertTrue(tooLow.getMessage().contains("1048576"), tooLow.getMessage());
+        assertTrue(tooLow.getMessage().contains(Long.toString(ProcessPool.MIN_WORKER_MEMORY)), tooLow.getMessage());
+        try (ProcessPool atTheFloor = ProcessPool.builder().workers(1).maxWorkerMemory(ProcessPool.MIN_WORKER_MEMORY)
+                .build()) {
+            assertEquals(1, atTheFloor.apply(() -> 1), "the floor itself is accepted");
+        }
     }
 
     @Test

@@ -5,6 +5,11 @@ import io.procpool.ProcessPool;
 import io.procpool.hazelcast.HazelcastPool;
 import io.procpool.hazelcast.MemberProcess;
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
@@ -16,7 +21,8 @@ import java.util.logging.Logger;
  * member JVMs started on this machine, through {@link HazelcastPool}, and on a local {@link ProcessPool}: the same
  * {@code map} call on either {@link Pool}, both results and times. On one machine the cluster cannot be faster (its
  * members share the same cores); on N machines it has N times the cores. Start-up is timed apart: a cluster and a pool
- * are started once and then reused.
+ * are started once and then reused. The cluster has a key, as every cluster beyond one machine needs: the members and
+ * the pool share a fresh random key in an owner-only file, and every task and answer is signed with it.
  *
  * <p>Threading: the main thread only; the ranges are counted in the members and in the pool's workers.
  */
@@ -33,7 +39,7 @@ public final class Cluster {
      *
      * @param args unused
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         HAZELCAST_LOG.setLevel(Level.WARNING);
         List<Speedup.Range> ranges = Speedup.ranges();
         int workers = Runtime.getRuntime().availableProcessors();
@@ -42,13 +48,27 @@ public final class Cluster {
 
         String name = "procpool-demo-" + ProcessHandle.current().pid();
         List<String> classPath = Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator));
+        Path key = clusterKey();
+        List<String> keyed = List.of("--auth-key-file", key.toString());
         long start = System.nanoTime();
-        try (MemberProcess first = MemberProcess.start(name, List.of(), classPath, MEMBER_JVM);
-             MemberProcess second = MemberProcess.start(name, List.of(first.address()), classPath, MEMBER_JVM)) {
-            run("cluster:", start, () -> HazelcastPool.builder().clusterName(name)
+        try (MemberProcess first = MemberProcess.start(name, List.of(), classPath, MEMBER_JVM, keyed);
+             MemberProcess second = MemberProcess.start(name, List.of(first.address()), classPath, MEMBER_JVM,
+                     keyed)) {
+            run("cluster:", start, () -> HazelcastPool.builder().clusterName(name).authKeyFile(key)
                     .addresses(first.address(), second.address()).build(), ranges, "2 members");
+        } finally {
+            Files.delete(key);
         }
         run("local pool:", System.nanoTime(), () -> ProcessPool.create(workers), ranges, workers + " workers");
+    }
+
+    /** 32 random bytes in a new file only this user can read, as {@code head -c 32 /dev/urandom > key} makes one. */
+    private static Path clusterKey() throws IOException {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        Path file = Files.createTempFile("procpool-demo-", ".key",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        return Files.write(file, key);
     }
 
     /** Starts a pool, counts the primes on it and prints the count and the times. */

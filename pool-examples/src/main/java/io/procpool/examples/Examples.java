@@ -12,7 +12,7 @@ import java.util.List;
  */
 public final class Examples {
     /** The one run when no name is given. */
-    private static final String MAIN_DEMO = "digest";
+    private static final String MAIN_DEMO = "isolation";
     /** The exit code for a command line that names no example. */
     private static final int USAGE = 2;
 
@@ -26,8 +26,11 @@ public final class Examples {
     }
 
     private static final List<Example> EXAMPLES = List.of(
-            new Example(MAIN_DEMO, "the main demo: SHA-256 of every file under a tree (default: java.home), "
-                    + "serially and on a ProcessPool, with a progress bar; [dir] [--dashboard]", Digest::main),
+            new Example(MAIN_DEMO, "the main demo: a batch to compress, some of whose items exit, hang, exhaust the "
+                    + "heap or crash the JVM: a thread pool loses its JVM, a ProcessPool names each and wins",
+                    Isolation::main),
+            new Example("digest", "SHA-256 of every file under a tree (default: java.home), serially and on a "
+                    + "ProcessPool, with a progress bar; [dir] [--dashboard]", Digest::main),
             new Example("wordcount", "word counts over the text files of a tree with imapUnordered and a merge; "
                     + "[dir]", WordCount::main),
             new Example("speedup", "primes counted serially and on a ProcessPool, and the speedup", Speedup::main),
@@ -49,7 +52,20 @@ public final class Examples {
             new Example("shared", "a number and an array in shared memory set by a child; a dictionary shared with "
                     + "a pool once", SharedData::main),
             new Example("cluster", "the primes counted on a Hazelcast cluster of 2 member JVMs and on a ProcessPool",
-                    Cluster::main));
+                    Cluster::main),
+            new Example("consumers", "consumers take tasks from a JoinableProcessQueue until a poison pill; the "
+                    + "parent joins the queue and reads the results", Consumers::main),
+            new Example("event", "a process waits on a ProcessEvent with and without a timeout; the parent sets it",
+                    Signalling::main),
+            new Example("lock", "two processes append blocks of lines to one file under a ProcessLock",
+                    LockedAccess::main),
+            new Example("condition", "stage-2 processes wait on a ProcessCondition until stage 1 signals",
+                    Stages::main),
+            new Example("semaphore", "at most 2 of 6 processes in a section guarded by a ProcessSemaphore",
+                    SemaphoreLimit::main),
+            new Example("shared-map", "ten processes each put one entry into a SharedMap", SharedState::main),
+            new Example("mapreduce", "word count as map, partition and reduce over a ProcessPool; [dir]",
+                    MapReduce::main));
 
     private Examples() {
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,9 +63,10 @@ class ExamplesTest {
     @Test
     void listNamesEveryExample() throws Exception {
         List<String> names = runOk("list").stdout().stream().map(line -> line.split(" ")[0]).toList();
-        assertEquals(List.of("digest", "wordcount", "speedup", "spawn", "args", "import-target", "names", "daemon",
-                "join", "join-timeout", "terminate", "exitcodes", "logging", "logger-level", "subclass", "pool-traceback",
-                "shared", "cluster"), names);
+        assertEquals(List.of("isolation", "digest", "wordcount", "speedup", "spawn", "args", "import-target", "names",
+                "daemon", "join", "join-timeout", "terminate", "exitcodes", "logging", "logger-level", "subclass",
+                "pool-traceback", "shared", "cluster", "consumers", "event", "lock", "condition", "semaphore",
+                "shared-map", "mapreduce"), names);
     }
 
     @Test
@@ -79,9 +82,65 @@ class ExamplesTest {
         assertTrue(run.stderr().get(0).startsWith("no example named 'no-such-example'. Usage:"), run::toString);
     }
 
+    /**
+     * The main demo: the thread pool's JVM dies with the first breaking item; the pool returns every good item's
+     * result (equal to the serial run's), names each bad item with its cause, draws its bar, and leaves no crash
+     * report in the working directory.
+     */
     @Test
-    void noArgumentDigestsTheJdkWithAProgressBar() throws Exception {
-        JavaRun run = runOk();
+    void noArgumentRunsTheIsolationDemoWhereEveryBadItemIsNamedAndEveryGoodOneComputed() throws Exception {
+        JavaRun run = JavaRun.javaIn(directory, List.of("-jar", JAR.toAbsolutePath().toString()));
+        assertEquals(0, run.exitCode(), run::toString);
+        List<String> lines = run.stdout();
+        String modules = Paths.get(System.getProperty("java.home"), "lib", "modules").toAbsolutePath().toString();
+        assertEquals("Compressing 36 files (DEFLATE level 9, 4 MiB pieces of " + modules + ") on "
+                + Runtime.getRuntime().availableProcessors() + " cores; 4 of them break the compression library:",
+                lines.get(0), lines::toString);
+        assertEquals(List.of("  #03 licensed.bin its licence check calls System.exit(3)",
+                "  #12 corrupt.bin  a corrupt header sends its parser into an endless loop",
+                "  #21 bomb.bin     a decompression bomb: it keeps every block until the heap is gone",
+                "  #30 native.bin   its native code writes through a null pointer"), lines.subList(1, 5));
+        assertTrue(lines.get(7).matches(" {3}the whole JVM (exited with code 3 \\(System.exit in a task\\)|hung, "
+                + "and was killed after 10 s) after [0-9,]+ ms, with \\d+ of 36 items finished \\(\\d+ failed\\): the "
+                + "results of all 36 items are lost"), lines::toString);
+        assertTrue(lines.get(9).matches("2\\. The 32 good items one after the other in this JVM: [0-9,]+ ms \\(the "
+                + "slowest took [0-9,]+ ms\\)"), lines::toString);
+        assertTrue(lines.get(11).matches("3\\. A ProcessPool of 2 workers, taskTimeout\\([0-9,]+ ms\\), "
+                + "retryOnWorkerDeath\\(1\\), workers with -Xmx256m:"), lines::toString);
+        Matcher computed = Pattern.compile("(\\d+) good items compressed, [0-9.]+ MiB -> [0-9.]+ MiB, (\\d+) of 32 "
+                + "equal to the serial run's \\(item, ratio, CRC-32 of the compressed bytes\\):").matcher(lines.get(12));
+        assertTrue(computed.matches(), lines::toString);
+        int good = Integer.parseInt(computed.group(1));
+        assertEquals(computed.group(1), computed.group(2), "every result equals the serial run's");
+        int badHeader = lines.indexOf((36 - good) + " bad items, each named with its cause, while the pool served on:");
+        assertTrue(badHeader > 12, lines::toString);
+        List<String> results = lines.subList(13, badHeader).stream()
+                .flatMap(line -> Arrays.stream(line.trim().split(" {3}"))).toList();
+        assertEquals(good, results.size(), lines::toString);
+        results.forEach(result -> assertTrue(result.matches("#\\d\\d \\d\\.\\d\\dx crc [0-9a-f]{8}"), result));
+        List<String> bad = lines.subList(badHeader + 1, badHeader + 1 + 36 - good);
+        assertEquals(4, bad.stream().filter(line -> line.startsWith("  #03 licensed.bin exit code 3, on 2 workers one "
+                + "after the other (retried once)") || line.startsWith("  #12 corrupt.bin  timeout: it ran past ")
+                || line.startsWith("  #21 bomb.bin     out of memory: ")
+                || line.startsWith("  #30 native.bin   signal: killed by SIGABRT")).count(), lines::toString);
+        // on a machine so busy that a good item ran past the timeout (4 times the slowest serial item), it says so
+        bad.stream().filter(line -> line.contains(" modules.")).forEach(line ->
+                assertTrue(line.matches("  #\\d\\d modules\\.\\d\\d {3}timeout: .*"), line));
+        assertTrue(lines.get(badHeader + 38 - good).matches("end to end: {2}pool [0-9,]+ ms \\(its start, [0-9,]+ ms, "
+                + "and \\d+ replacement workers included\\) {2}serial [0-9,]+ ms \\(good items only\\) {2}speedup "
+                + "\\d+\\.\\d\\dx"), lines::toString);
+        assertEquals(badHeader + 39 - good, lines.size(), lines::toString);
+        List<String> bars = run.stderr().stream().filter(line -> line.contains(" items/s")).toList();
+        assertTrue(bars.get(bars.size() - 1).matches("\\[#{20}] 100%  36/36 items  [0-9,]+ items/s  " + (36 - good)
+                + " failed  done in \\d+:\\d\\d"), run::toString);
+        try (Stream<Path> files = Files.list(directory)) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList());
+        }
+    }
+
+    @Test
+    void digestHashesTheJdkWithAProgressBar() throws Exception {
+        JavaRun run = runOk("digest");
         List<String> lines = run.stdout();
         String javaHome = Paths.get(System.getProperty("java.home")).toAbsolutePath().toString();
         Matcher header = Pattern.compile("SHA-256 of ([0-9,]+) files \\([0-9,.]+ MB\\) under (.+) in [0-9,]+ pieces "

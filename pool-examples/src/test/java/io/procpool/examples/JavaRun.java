@@ -38,11 +38,25 @@ record JavaRun(int exitCode, List<String> stdout, List<String> stderr) {
 
     /** As {@link #java(Path, List)}, with the {@code java} of the runtime in {@code javaHome}. */
     static JavaRun java(Path javaHome, Path directory, List<String> args) throws IOException, InterruptedException {
+        return java(javaHome, directory, args, null);
+    }
+
+    /**
+     * As {@link #java(Path, List)}, run in the working directory {@code directory} (where a crashed JVM would leave
+     * its {@code hs_err_pid*.log}).
+     */
+    static JavaRun javaIn(Path directory, List<String> args) throws IOException, InterruptedException {
+        return java(Paths.get(System.getProperty("java.home")), directory, args, directory);
+    }
+
+    private static JavaRun java(Path javaHome, Path directory, List<String> args, Path workingDirectory)
+            throws IOException, InterruptedException {
         Path stdout = Files.createTempFile(directory, "stdout", ".txt");
         Path stderr = Files.createTempFile(directory, "stderr", ".txt");
         List<String> command = new ArrayList<>(List.of(javaHome.resolve("bin").resolve("java").toString()));
         command.addAll(args);
-        Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
+        Process process = new ProcessBuilder(command).directory(workingDirectory == null ? null
+                : workingDirectory.toFile()).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
                 .start();
         try {
             if (!process.waitFor(HANG_GUARD_SECONDS, TimeUnit.SECONDS)) {

@@ -8,13 +8,23 @@ import io.procpool.PoolException;
 import io.procpool.PoolInsights;
 import io.procpool.Shared;
 import io.procpool.WorkerInfo;
+import io.procpool.hazelcast.internal.ClusterKey;
 import io.procpool.hazelcast.internal.ClusterSink;
-import io.procpool.internal.calls.SinkPool;
+import io.procpool.ProgressListener;
+import io.procpool.TaskBiFunction;
+import io.procpool.TaskCallable;
+import io.procpool.TaskFunction;
+import io.procpool.internal.calls.PoolCalls;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.stream.Stream;
 
 /**
  * A {@link Pool} whose workers are the members of a Hazelcast cluster: the same calls, ordering, laziness, chunking
@@ -24,7 +34,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * try (HazelcastPool pool = HazelcastPool.builder().clusterName("crunch")
- *         .addresses("10.0.0.1:5701", "10.0.0.2:5701").build()) {
+ *         .addresses("10.0.0.1:5701", "10.0.0.2:5701").authKeyFile(Path.of("cluster.key")).build()) {
  *     List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3));
  * }
  * }</pre>
@@ -38,19 +48,22 @@ import java.util.Objects;
  * <p>Thread-safety: thread-safe; any number of threads may submit concurrently. Futures complete on the pool's own
  * answer threads, never on Hazelcast's.
  */
-public final class HazelcastPool extends SinkPool {
+public final class HazelcastPool implements Pool {
     /** The name of the (durable or plain) executor the tasks go through, as {@link Member} configures it. */
     public static final String DEFAULT_EXECUTOR = "procpool";
 
     private final HazelcastInstance instance;
     private final boolean ownsInstance;
+    /** The cluster transport: members, their tasks and the pool's lifecycle. */
     private final ClusterSink sink;
+    /** What each call does with its tasks (chunking, ordering, progress), on {@link #sink}. */
+    private final PoolCalls calls;
 
     private HazelcastPool(HazelcastInstance instance, boolean ownsInstance, ClusterSink sink) {
-        super(sink);
         this.instance = instance;
         this.ownsInstance = ownsInstance;
         this.sink = sink;
+        this.calls = new PoolCalls(sink);
     }
 
     /**
@@ -74,6 +87,84 @@ public final class HazelcastPool extends SinkPool {
         return instance;
     }
 
+    @Override
+    public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunkSize) {
+        return calls.map(fn, items, chunkSize);
+    }
+
+    @Override
+    public <T, R> CompletableFuture<List<R>> mapAsync(TaskFunction<? super T, ? extends R> fn,
+                                                      Iterable<? extends T> items, int chunkSize) {
+        return calls.mapAsync(fn, items, chunkSize);
+    }
+
+    @Override
+    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                                 int chunkSize) {
+        return calls.imap(fn, items, chunkSize);
+    }
+
+    @Override
+    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items, int chunkSize) {
+        return calls.imap(fn, items, chunkSize);
+    }
+
+    @Override
+    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                                          int chunkSize) {
+        return calls.imapUnordered(fn, items, chunkSize);
+    }
+
+    @Override
+    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                          int chunkSize) {
+        return calls.imapUnordered(fn, items, chunkSize);
+    }
+
+    @Override
+    public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                              ProgressListener listener, Duration every) {
+        return calls.map(fn, items, listener, every);
+    }
+
+    @Override
+    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                 ProgressListener listener, Duration every) {
+        return calls.imap(fn, items, listener, every);
+    }
+
+    @Override
+    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                          ProgressListener listener, Duration every) {
+        return calls.imapUnordered(fn, items, listener, every);
+    }
+
+    @Override
+    public <A, B, R> List<R> starmap(TaskBiFunction<? super A, ? super B, ? extends R> fn,
+                                     Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunkSize) {
+        return calls.starmap(fn, pairs, chunkSize);
+    }
+
+    @Override
+    public <R> R apply(TaskCallable<? extends R> task) {
+        return calls.apply(task);
+    }
+
+    @Override
+    public <R> CompletableFuture<R> applyAsync(TaskCallable<? extends R> task) {
+        return calls.applyAsync(task);
+    }
+
+    @Override
+    public <T, R> CompletableFuture<R> applyAsync(TaskFunction<? super T, ? extends R> fn, T arg) {
+        return calls.applyAsync(fn, arg);
+    }
+
+    @Override
+    public ExecutorService asExecutorService() {
+        return calls.executorService(this);
+    }
+
     /**
      * Takes no new work, waits for the work already accepted, then shuts down the client this pool started (an
      * instance given to {@link #create} stays up). Idempotent.
@@ -85,19 +176,19 @@ public final class HazelcastPool extends SinkPool {
     }
 
     /**
-     * Takes no new work; unfinished futures complete with {@link java.util.concurrent.CancellationException}; shuts
-     * down the client this pool started. Members finish the tasks they already run. Idempotent.
-     */
-    /**
      * Insights of the cluster pool: the counters, throughput, slowest tasks, running calls and failures as for a local
      * pool; the members as workers, with the tasks and busy time of this pool's tasks on them. Remote members'
      * memory, CPU time and start-up are unknown here (-1, empty, zero), and what a member runs now is not tracked.
      */
     @Override
     public PoolInsights insights() {
-        return sink.snapshot(runningCalls());
+        return sink.snapshot(calls.runningCalls());
     }
 
+    /**
+     * Takes no new work; unfinished futures complete with {@link java.util.concurrent.CancellationException}; shuts
+     * down the client this pool started. Members finish the tasks they already run. Idempotent.
+     */
     @Override
     public void terminate() {
         sink.terminate();
@@ -108,6 +199,9 @@ public final class HazelcastPool extends SinkPool {
      * Refused: a {@link Shared} value lives in the shared memory of one machine, which the members of a cluster do
      * not map. Send the value with the tasks, or load it on each member (a member's static cache).
      *
+     * @param <T> the value's type
+     * @param value not shared
+     * @return never
      * @throws PoolException always
      */
     @Override
@@ -150,6 +244,7 @@ public final class HazelcastPool extends SinkPool {
         private boolean failover = true;
         private int threadsPerMember = Runtime.getRuntime().availableProcessors();
         private String executorName = DEFAULT_EXECUTOR;
+        private ClusterKey authKey;
 
         private Builder() {
         }
@@ -242,6 +337,35 @@ public final class HazelcastPool extends SinkPool {
         }
 
         /**
+         * The cluster key (Python's {@code authkey}): the pool signs every task with HMAC-SHA256 under it, members
+         * started with the same key ({@code Member --auth-key-file}) run only tasks whose signature they verify, and
+         * the pool decodes only answers signed with it for the very task they answer. A task or answer that fails the
+         * check completes with {@link PayloadSignatureException}, its bytes never decoded. Default: none (members
+         * without a key, which listen on loopback only).
+         *
+         * @param key the shared secret, at least 16 bytes (32 random bytes recommended); copied
+         * @return this builder
+         * @throws IllegalArgumentException the key is null or shorter than 16 bytes
+         */
+        public Builder authKey(byte[] key) {
+            this.authKey = ClusterKey.of(key);
+            return this;
+        }
+
+        /**
+         * As {@link #authKey(byte[])}, with the key read from a file exactly as {@code Member --auth-key-file} reads
+         * it: its bytes, unchanged; the file must be readable by its owner only.
+         *
+         * @param file the key file
+         * @return this builder
+         * @throws IllegalArgumentException the file is missing, open to group or others, or holds under 16 bytes
+         */
+        public Builder authKeyFile(Path file) {
+            this.authKey = ClusterKey.readFile(Objects.requireNonNull(file, "file"));
+            return this;
+        }
+
+        /**
          * Validates the settings, starts a client unless an instance was given, and returns the pool.
          *
          * @return the pool
@@ -260,7 +384,7 @@ public final class HazelcastPool extends SinkPool {
             ClusterSink.Launcher launcher = failover
                     ? ClusterSink.Launcher.durable(target.getDurableExecutorService(executorName))
                     : ClusterSink.Launcher.plain(target.getExecutorService(executorName));
-            return new HazelcastPool(target, owns, new ClusterSink(target, launcher, threadsPerMember));
+            return new HazelcastPool(target, owns, new ClusterSink(target, launcher, threadsPerMember, authKey));
         }
 
         private HazelcastInstance startClient() {

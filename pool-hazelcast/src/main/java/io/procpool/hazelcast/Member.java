@@ -1,13 +1,19 @@
 package io.procpool.hazelcast;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import io.procpool.hazelcast.internal.ClusterKey;
 import io.procpool.hazelcast.internal.MemberNames;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
@@ -19,17 +25,22 @@ import java.util.logging.Logger;
  *
  * <pre>
  * java -cp app.jar:pool-hazelcast.jar:... io.procpool.hazelcast.Member --cluster NAME --port N
- *      [--bind 127.0.0.1] [--member HOST[:PORT]]... [--threads N] [--stop-on-stdin-eof]
+ *      [--bind 127.0.0.1] [--member HOST[:PORT]]... [--threads N] [--auth-key-file PATH] [--stop-on-stdin-eof]
  * </pre>
  *
  * <ul>
  *   <li>{@code --cluster}: the cluster name clients and other members must use (required).</li>
  *   <li>{@code --port}: the first port to try (default 5701; the next free one of the following 100 is taken).</li>
  *   <li>{@code --bind}: the only address the member listens on and announces; default {@code 127.0.0.1}, so nothing
- *       outside this machine can reach it. Use the host's own address to form a cluster of several hosts.</li>
+ *       outside this machine can reach it. Use the host's own address to form a cluster of several hosts; a member
+ *       that binds an address other than loopback needs {@code --auth-key-file} and refuses to start without it.</li>
  *   <li>{@code --member}: another member to join over TCP (repeatable); without a port, ports N to N+2 are tried.
  *       Default: the bind address. Multicast and cloud auto-detection are off; phone-home is off.</li>
  *   <li>{@code --threads}: tasks run at once (default: the processor count).</li>
+ *   <li>{@code --auth-key-file}: the cluster key (Python's {@code authkey}): the file's bytes, at least 16, in a file
+ *       readable by its owner only (else the member refuses to start). The member then runs only tasks signed with
+ *       that key, checking the signature before decoding anything, and signs its answers; pools need the same key
+ *       ({@code HazelcastPool.builder().authKey(...)}).</li>
  *   <li>{@code --stop-on-stdin-eof}: shut down when standard input ends, so a parent that started the member stops
  *       it by closing the pipe (and no member outlives it).</li>
  * </ul>
@@ -48,7 +59,8 @@ public final class Member {
     }
 
     /** The parsed command line. */
-    record Options(String cluster, int port, String bind, List<String> members, int threads, boolean stopOnEof) {
+    record Options(String cluster, int port, String bind, List<String> members, int threads, Path authKeyFile,
+                   boolean stopOnEof) {
 
         static Options parse(String[] args) {
             String cluster = null;
@@ -56,6 +68,7 @@ public final class Member {
             String bind = "127.0.0.1";
             List<String> members = new ArrayList<>();
             int threads = Runtime.getRuntime().availableProcessors();
+            Path authKeyFile = null;
             boolean stopOnEof = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -64,6 +77,7 @@ public final class Member {
                     case "--bind" -> bind = value(args, ++i);
                     case "--member" -> members.add(value(args, ++i));
                     case "--threads" -> threads = number(args, ++i);
+                    case "--auth-key-file" -> authKeyFile = Paths.get(value(args, ++i));
                     case "--stop-on-stdin-eof" -> stopOnEof = true;
                     default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
                 }
@@ -75,7 +89,36 @@ public final class Member {
                 throw new IllegalArgumentException("--port must be 1-65535 and --threads at least 1, got " + port
                         + " and " + threads);
             }
-            return new Options(cluster, port, bind, members.isEmpty() ? List.of(bind) : members, threads, stopOnEof);
+            return new Options(cluster, port, bind, members.isEmpty() ? List.of(bind) : members, threads, authKeyFile,
+                    stopOnEof);
+        }
+
+        /**
+         * The cluster key, read from {@link #authKeyFile}; refuses a member that other machines could reach without
+         * one, since it would decode and run whatever they send.
+         *
+         * @return the key, or null for a loopback-only member without one
+         * @throws IllegalArgumentException the key file is unusable, or the member would be reachable without a key
+         */
+        ClusterKey clusterKey() {
+            if (authKeyFile != null) {
+                return ClusterKey.readFile(authKeyFile);
+            }
+            if (!isLoopback(bind)) {
+                throw new IllegalArgumentException("refusing to start: --bind " + bind + " is not a loopback address, "
+                        + "so other machines can reach this member, and without a cluster key it would decode and run "
+                        + "any task they send. Give it --auth-key-file PATH (the pools the same key: "
+                        + "HazelcastPool.builder().authKeyFile(PATH)), or bind 127.0.0.1");
+            }
+            return null;
+        }
+
+        private static boolean isLoopback(String address) {
+            try {
+                return InetAddress.getByName(address).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("--bind " + address + " is not an address of this machine: " + e);
+            }
         }
 
         private static String value(String[] args, int i) {
@@ -103,11 +146,13 @@ public final class Member {
      */
     public static void main(String[] args) throws IOException {
         Options options;
+        ClusterKey key;
         try {
             options = Options.parse(args);
+            key = options.clusterKey();
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage() + ". Usage: Member --cluster NAME [--port N] [--bind ADDRESS] "
-                    + "[--member HOST[:PORT]]... [--threads N] [--stop-on-stdin-eof]");
+                    + "[--member HOST[:PORT]]... [--threads N] [--auth-key-file PATH] [--stop-on-stdin-eof]");
             System.exit(USAGE);
             return;
         }
@@ -115,7 +160,7 @@ public final class Member {
         if (System.getProperty("java.util.logging.config.file") == null) {
             HAZELCAST_LOG.setLevel(Level.WARNING);
         }
-        HazelcastInstance member = Hazelcast.newHazelcastInstance(config(options));
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(config(options, key));
         com.hazelcast.cluster.Member local = member.getCluster().getLocalMember();
         System.out.println("procpool member ready at " + MemberNames.of(local).substring("member ".length())
                 + " (pid " + ProcessHandle.current().pid() + ")");
@@ -127,11 +172,20 @@ public final class Member {
         }
     }
 
-    /** The member's configuration: loopback-only by default, TCP join, nothing that calls out. */
-    static Config config(Options options) {
+    /**
+     * The member's configuration: loopback-only by default, TCP join, nothing that calls out, and the cluster key (if
+     * any) where the member's tasks find it.
+     */
+    static Config config(Options options, ClusterKey key) {
         Config config = new Config();
+        if (key != null) {
+            config.getUserContext().put(ClusterKey.USER_CONTEXT_NAME, key);
+        }
         config.setClusterName(options.cluster());
         config.setProperty("hazelcast.phone.home.enabled", "false");
+        // procpool's envelopes are DataSerializable and never need Java serialization; Hazelcast's filter (its own
+        // and the JDK's classes only, known gadget classes refused) closes that other way to run code on a member.
+        config.getSerializationConfig().setJavaSerializationFilterConfig(new JavaSerializationFilterConfig());
         config.setProperty("hazelcast.local.localAddress", options.bind());
         config.setProperty("hazelcast.socket.bind.any", "false");
         if (System.getProperty("hazelcast.wait.seconds.before.join") == null) {

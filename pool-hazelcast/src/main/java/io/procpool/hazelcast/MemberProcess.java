@@ -1,8 +1,8 @@
 package io.procpool.hazelcast;
 
 import io.procpool.PoolException;
-import io.procpool.internal.process.ChildReaper;
-import io.procpool.internal.process.DefaultLaunchSpec;
+import io.procpool.internal.process.ChildJvm;
+import io.procpool.internal.process.LaunchSpec;
 import io.procpool.internal.process.ExitStatus;
 import io.procpool.internal.process.StderrPump;
 import java.io.BufferedReader;
@@ -71,24 +71,34 @@ public final class MemberProcess implements AutoCloseable {
      */
     public static MemberProcess start(String cluster, List<String> join, List<String> classPath,
                                       List<String> jvmOptions) {
-        List<String> command = new ArrayList<>();
-        Path javaHome = Paths.get(System.getProperty("java.home"));
-        command.add(javaHome.resolve("bin").resolve("java").toString());
-        command.addAll(DefaultLaunchSpec.jdkOptions(javaHome)); // e.g. no JEP 498 warnings on JDK 25
-        command.addAll(HAZELCAST_JDK_ACCESS);
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, classPath), Member.class.getName(),
-                "--cluster", cluster, "--stop-on-stdin-eof"));
+        return start(cluster, join, classPath, jvmOptions, List.of());
+    }
+
+    /**
+     * As {@link #start(String, List, List, List)}, with more {@link Member} options, such as
+     * {@code --auth-key-file PATH} or {@code --threads N}.
+     *
+     * @param cluster       the cluster name
+     * @param join          addresses ({@code host:port}) of running members to join; empty for the first member
+     * @param classPath     the member's class path: procpool, Hazelcast and the tasks' classes
+     * @param jvmOptions    options for the member's JVM, after the {@code --add-opens} options Hazelcast asks for
+     * @param memberOptions options for {@link Member} after {@code --cluster} and the {@code --member}s
+     * @return the running member
+     * @throws PoolException the member did not start (with the reason it gave)
+     */
+    public static MemberProcess start(String cluster, List<String> join, List<String> classPath,
+                                      List<String> jvmOptions, List<String> memberOptions) {
+        List<String> options = new ArrayList<>(HAZELCAST_JDK_ACCESS);
+        options.addAll(jvmOptions);
+        List<String> args = new ArrayList<>(List.of("--cluster", cluster, "--stop-on-stdin-eof"));
         for (String member : join) {
-            command.addAll(List.of("--member", member));
+            args.addAll(List.of("--member", member));
         }
-        Process process;
-        try {
-            process = new ProcessBuilder(command).start();
-        } catch (IOException e) {
-            throw new PoolException("could not start a member: " + String.join(" ", command), e);
-        }
-        ChildReaper.register(process);
+        args.addAll(memberOptions);
+        LaunchSpec spec = new LaunchSpec(Paths.get(System.getProperty("java.home")), classPath, options);
+        ChildJvm.Started started = ChildJvm.launchMain("member", spec, Member.class.getName(), args); // one launcher
+        Process process = started.process();
+        List<String> command = started.commandLine();
         CompletableFuture<String> ready = new CompletableFuture<>();
         StderrPump stderr = StderrPump.start(process.getErrorStream(), "member-" + process.pid());
         copyLines(process, process.getInputStream(), "stdout", line -> {
@@ -105,8 +115,11 @@ public final class MemberProcess implements AutoCloseable {
             process.destroyForcibly();
             String why = e instanceof TimeoutException ? "did not say it was ready within " + START_TIMEOUT_SECONDS
                     + " s" : e.getCause().getMessage();
+            // The member is dead (or killed just above), so the pump ends at the pipe's end: the bound only matters
+            // on a machine so loaded that 1 s was seen to pass before the pump read the member's last words.
             throw new PoolException("the member (pid " + process.pid() + ") " + why + ".\nCommand line: "
-                    + String.join(" ", command) + "\nLast lines of its stderr:\n" + stderr.tail(1_000), e);
+                    + String.join(" ", command) + "\nLast lines of its stderr:\n" + stderr.tail(STOP_GRACE_SECONDS
+                    * 1_000), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.procpool.PoolException;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,16 +23,16 @@ class SettingsTest {
     void memberDefaultsToLoopbackAndJoinsItsBindAddress() {
         Member.Options options = Member.Options.parse(new String[] {"--cluster", "c"});
         assertEquals(new Member.Options("c", 5701, "127.0.0.1", List.of("127.0.0.1"),
-                Runtime.getRuntime().availableProcessors(), false), options);
+                Runtime.getRuntime().availableProcessors(), null, false), options);
     }
 
     @Test
     void memberTakesEveryOption() {
         Member.Options options = Member.Options.parse(new String[] {"--cluster", "c", "--port", "6000", "--bind",
                 "10.0.0.1", "--member", "10.0.0.2:6000", "--member", "10.0.0.3", "--threads", "3",
-                "--stop-on-stdin-eof"});
-        assertEquals(new Member.Options("c", 6000, "10.0.0.1", List.of("10.0.0.2:6000", "10.0.0.3"), 3, true),
-                options);
+                "--auth-key-file", "/etc/key", "--stop-on-stdin-eof"});
+        assertEquals(new Member.Options("c", 6000, "10.0.0.1", List.of("10.0.0.2:6000", "10.0.0.3"), 3,
+                Paths.get("/etc/key"), true), options);
     }
 
     @Test

@@ -20,14 +20,20 @@ final class TestCluster implements AutoCloseable {
     final List<MemberProcess> members = new ArrayList<>();
 
     static TestCluster start(int size) {
+        return start(size, List.of());
+    }
+
+    /** A cluster whose members get {@code memberOptions} (such as {@code --auth-key-file PATH}) on their command line. */
+    static TestCluster start(int size, List<String> memberOptions) {
         TestCluster cluster = new TestCluster();
         try {
             List<String> classPath = Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator));
-            MemberProcess first = MemberProcess.start(cluster.name, List.of(), classPath, MEMBER_JVM);
+            MemberProcess first = MemberProcess.start(cluster.name, List.of(), classPath, MEMBER_JVM,
+                    memberOptions);
             cluster.members.add(first);
             while (cluster.members.size() < size) {
                 cluster.members.add(MemberProcess.start(cluster.name, List.of(first.address()), classPath,
-                        MEMBER_JVM));
+                        MEMBER_JVM, memberOptions));
             }
         } catch (RuntimeException e) {
             cluster.close();

@@ -37,6 +37,8 @@ public final class TaskExecutor {
     private volatile boolean codecErrorStruck;
 
     /**
+     * An executor with no function registered yet.
+     *
      * @param workerName names this executor in failures ("function 3 is not registered in ...")
      * @param loader     resolves the tasks' classes
      */
@@ -67,6 +69,8 @@ public final class TaskExecutor {
     }
 
     /**
+     * Tells whether this worker may go on.
+     *
      * @return whether an {@link Error} struck this JVM's codec in a task answered so far (see the class comment): the
      *     worker should run no more tasks
      */

@@ -231,7 +231,7 @@ final class LazyMap<R> implements Iterator<R> {
                 for (Task task : new ArrayList<>(submitted)) {
                     task.future().cancel(true);
                 }
-                sink.release(function);
+                sink.functionDone(function);
                 progress.finish();
             }
         }

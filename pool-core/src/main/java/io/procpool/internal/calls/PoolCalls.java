@@ -22,14 +22,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Stream;
 
 /**
- * Turns the public calls of a pool into tasks for a {@link TaskSink}: encodes them in the caller's thread (so a
+ * The calls of a pool ({@code ProcessPool}, {@code HazelcastPool}), each with the public {@code Pool} method's
+ * signature, turned into tasks for a {@link TaskSink}: encodes them in the caller's thread (so a
  * task or argument that will not serialize fails at once, naming its class), chunks map-like calls, registers their
  * function once, and assembles the answers.
  *
@@ -44,12 +48,21 @@ public final class PoolCalls {
         this.sink = sink;
     }
 
+    /** A new {@link java.util.concurrent.ExecutorService} view whose tasks run as this pool's tasks. */
+    public PoolExecutorService executorService(Object pool) {
+        return new PoolExecutorService(this, pool);
+    }
+
     /** @return the progress of every map-like call still running */
     public List<Progress> runningCalls() {
         return running.stream().map(ProgressTracker::progress).toList();
     }
 
     // ---------------------------------------------------------------------------------------------- single tasks
+
+    public <R> R apply(TaskCallable<? extends R> task) {
+        return await(this.<R>applyAsync(task));
+    }
 
     public <R> CompletableFuture<R> applyAsync(TaskCallable<? extends R> task) {
         Objects.requireNonNull(task, "task");
@@ -82,40 +95,61 @@ public final class PoolCalls {
 
     // ---------------------------------------------------------------------------------------------- map
 
+    /*
+     * The synchronous map waits for room in the pool's queue as it submits (its caller waits anyway, and what waits in
+     * memory stays bounded); the async map never does: it returns without blocking, as Python's map_async does.
+     */
+
+    public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunkSize) {
+        return await(mapAsync(fn, items, chunkSize, true));
+    }
+
+    public <T, R> List<R> map(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                              ProgressListener listener, Duration every) {
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(items, "items");
+        List<Object> list = copyOf(items);
+        return await(mapList(fn, list, Pool.AUTO_CHUNK_SIZE,
+                ProgressTracker.start(listener, list.size(), every, running), true));
+    }
+
+    public <A, B, R> List<R> starmap(TaskBiFunction<? super A, ? super B, ? extends R> fn,
+                                     Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunkSize) {
+        return await(starmapAsync(fn, pairs, chunkSize, true));
+    }
+
+    /** Python's {@code map_async}: queues every chunk at once, however many tasks wait in the pool already. */
     public <T, R> CompletableFuture<List<R>> mapAsync(TaskFunction<? super T, ? extends R> fn,
                                                       Iterable<? extends T> items, int chunkSize) {
+        return mapAsync(fn, items, chunkSize, false);
+    }
+
+    private <T, R> CompletableFuture<List<R>> mapAsync(TaskFunction<? super T, ? extends R> fn,
+                                                       Iterable<? extends T> items, int chunkSize, boolean waits) {
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(items, "items");
         List<Object> list = copyOf(items);
-        return mapList(fn, list, chunkSize, ProgressTracker.counting(list.size(), running));
+        return mapList(fn, list, chunkSize, ProgressTracker.counting(list.size(), running), waits);
     }
 
-    /** As {@link #mapAsync(TaskFunction, Iterable, int)} with automatic chunks, reporting to {@code listener}. */
-    public <T, R> CompletableFuture<List<R>> mapAsync(TaskFunction<? super T, ? extends R> fn,
-                                                      Iterable<? extends T> items, ProgressListener listener,
-                                                      Duration every) {
-        Objects.requireNonNull(fn, "fn");
-        Objects.requireNonNull(items, "items");
-        List<Object> list = copyOf(items);
-        return mapList(fn, list, Pool.AUTO_CHUNK_SIZE, ProgressTracker.start(listener, list.size(), every, running));
-    }
-
-    public <A, B, R> CompletableFuture<List<R>> starmapAsync(
+    private <A, B, R> CompletableFuture<List<R>> starmapAsync(
             TaskBiFunction<? super A, ? super B, ? extends R> fn,
-            Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunkSize) {
+            Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunkSize, boolean waits) {
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(pairs, "pairs");
         List<Object> list = new ArrayList<>();
         for (Map.Entry<? extends A, ? extends B> entry : pairs) {
             list.add(new TaskAdapters.Pair<>(entry.getKey(), entry.getValue()));
         }
-        return mapList(new TaskAdapters.Spread<>(fn), list, chunkSize, ProgressTracker.counting(list.size(), running));
+        return mapList(new TaskAdapters.Spread<>(fn), list, chunkSize, ProgressTracker.counting(list.size(), running),
+                waits);
     }
 
+    /** {@code waits}: whether a chunk's submit waits while the pool's queue is full. */
     private <R> CompletableFuture<List<R>> mapList(TaskFunction<?, ?> fn, List<Object> items, int chunkSize,
-                                                   ProgressTracker progress) {
+                                                   ProgressTracker progress, boolean waits) {
         try {
-            return submitChunks(fn, items, chunkSize, progress);
+            return submitChunks(fn, items, chunkSize, progress, waits);
         } catch (RuntimeException e) {
             progress.abandon();
             throw e;
@@ -123,21 +157,35 @@ public final class PoolCalls {
     }
 
     private <R> CompletableFuture<List<R>> submitChunks(TaskFunction<?, ?> fn, List<Object> items, int chunkSize,
-                                                        ProgressTracker progress) {
+                                                        ProgressTracker progress, boolean waits) {
         checkChunkSize(chunkSize);
         int size = chunkSize > 0 ? chunkSize : AutoChunk.forList(items, sink.parallelism());
         FunctionRef function = FunctionRef.of(fn);
         ClassLoader loader = loaderOf(fn);
         int chunkCount = (items.size() + size - 1) / size;
         MapRun<R> run = new MapRun<>(chunkCount, items.size(), sink.callbacks(), () -> {
-            sink.release(function);
+            sink.functionDone(function);
             progress.finish();
         });
         try {
             for (int start = 0; start < items.size(); start += size) {
                 Task chunk = chunk(function, items.subList(start, Math.min(start + size, items.size())),
                         start, loader);
-                sink.submit(chunk); // the workers start while the rest is still being encoded
+                try {
+                    if (waits) {
+                        sink.submit(chunk); // the workers start while the rest is still being encoded
+                    } else {
+                        sink.submitWithoutWaiting(chunk);
+                    }
+                } catch (RejectedExecutionException e) {
+                    if (start == 0) {
+                        throw e; // the pool was closed before the call: nothing of it was accepted
+                    }
+                    // Closed or terminated while its chunks were submitted: the map is cancelled whole (its future
+                    // completes with CancellationException, as every unfinished future of a terminated pool does).
+                    run.abandon();
+                    return run.result();
+                }
                 // Watched after the pool's own listeners (its insights, its count of accepted work), so a caller
                 // woken by the map's result finds the last chunk counted everywhere; one that ended already is
                 // counted at once.
@@ -194,21 +242,49 @@ public final class PoolCalls {
 
     // ---------------------------------------------------------------------------------------------- imap
 
-    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterator<? extends T> items,
-                                 int chunkSize, boolean ordered, Runnable onClose) {
-        return imap(fn, items, chunkSize, ordered, onClose, ProgressTracker.counting(-1, running));
+    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                                 int chunkSize) {
+        Objects.requireNonNull(items, "items");
+        return imap(fn, items.iterator(), chunkSize, true, () -> { }, ProgressTracker.counting(-1, running));
+    }
+
+    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items, int chunkSize) {
+        Objects.requireNonNull(items, "items");
+        return imap(fn, items.iterator(), chunkSize, true, items::close, ProgressTracker.counting(-1, running));
+    }
+
+    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                                          int chunkSize) {
+        Objects.requireNonNull(items, "items");
+        return imap(fn, items.iterator(), chunkSize, false, () -> { }, ProgressTracker.counting(-1, running));
+    }
+
+    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                          int chunkSize) {
+        Objects.requireNonNull(items, "items");
+        return imap(fn, items.iterator(), chunkSize, false, items::close, ProgressTracker.counting(-1, running));
     }
 
     /**
-     * As {@link #imap(TaskFunction, Iterator, int, boolean, Runnable)} with automatic chunks, reporting to
-     * {@code listener}.
-     *
-     * @param total how many items {@code items} holds, or -1 when unknown
+     * As {@link #imap(TaskFunction, Stream, int)} with automatic chunks, reporting to {@code listener}; the total
+     * is known when the stream is sized.
      */
-    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterator<? extends T> items, long total,
-                                 boolean ordered, Runnable onClose, ProgressListener listener, Duration every) {
-        return imap(fn, items, Pool.AUTO_CHUNK_SIZE, ordered, onClose,
-                ProgressTracker.start(listener, total, every, running));
+    public <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                 ProgressListener listener, Duration every) {
+        return imapWithProgress(fn, items, true, listener, every);
+    }
+
+    public <T, R> Stream<R> imapUnordered(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                          ProgressListener listener, Duration every) {
+        return imapWithProgress(fn, items, false, listener, every);
+    }
+
+    private <T, R> Stream<R> imapWithProgress(TaskFunction<? super T, ? extends R> fn, Stream<? extends T> items,
+                                              boolean ordered, ProgressListener listener, Duration every) {
+        Objects.requireNonNull(items, "items");
+        Spliterator<? extends T> split = items.spliterator();
+        return imap(fn, Spliterators.iterator(split), Pool.AUTO_CHUNK_SIZE, ordered, items::close,
+                ProgressTracker.start(listener, split.getExactSizeIfKnown(), every, running));
     }
 
     private <T, R> Stream<R> imap(TaskFunction<? super T, ? extends R> fn, Iterator<? extends T> items,

@@ -1,6 +1,5 @@
 package io.procpool.internal.calls;
 
-import io.procpool.Pool;
 import io.procpool.TaskCallable;
 import io.procpool.TaskFailedException;
 import io.procpool.TaskSerializationException;
@@ -43,7 +42,9 @@ import org.slf4j.LoggerFactory;
 public final class PoolExecutorService implements ExecutorService {
     private static final Logger LOG = LoggerFactory.getLogger(PoolExecutorService.class);
 
-    private final Pool pool;
+    private final PoolCalls calls;
+    /** The pool whose view this is, for messages only (typed {@code Object}: the public Pool depends on this class). */
+    private final Object pool;
     /** Each unfinished task's future and what was submitted, for shutdownNow. */
     private final Map<CompletableFuture<?>, Runnable> unfinished = new ConcurrentHashMap<>();
     /** Completes once shut down with every task finished: what awaitTermination waits on. */
@@ -51,8 +52,12 @@ public final class PoolExecutorService implements ExecutorService {
     private boolean shutdown;  // guarded by this
     private int submitting;    // guarded by this: submissions past the shutdown check, not yet in unfinished
 
-    /** @param pool the pool that runs the tasks */
-    public PoolExecutorService(Pool pool) {
+    /**
+     * @param calls the calls of the pool that runs the tasks
+     * @param pool  that pool, named in messages
+     */
+    public PoolExecutorService(PoolCalls calls, Object pool) {
+        this.calls = Objects.requireNonNull(calls, "calls");
         this.pool = Objects.requireNonNull(pool, "pool");
     }
 
@@ -105,7 +110,7 @@ public final class PoolExecutorService implements ExecutorService {
 
     private <T> CompletableFuture<T> submitRemote(TaskCallable<T> adapter, Object task) {
         try {
-            return pool.applyAsync(adapter);
+            return calls.applyAsync(adapter);
         } catch (TaskSerializationException e) {
             Codec.encode(task, "task"); // throws naming the task's own class when it is the culprit
             throw e;

@@ -21,6 +21,17 @@ public interface TaskSink {
      */
     void submit(Task task);
 
+    /**
+     * As {@link #submit}, but never waits for room in a bounded queue: the path of the async calls, which return
+     * without blocking (Python's {@code map_async}); the synchronous and lazy calls use {@link #submit}, which may
+     * wait, and so bound what waits in memory. A transport without such a wait needs no override.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException the pool takes no new work
+     */
+    default void submitWithoutWaiting(Task task) {
+        submit(task);
+    }
+
     /** The recorder of this pool's insights: every task is reported to it when it ends. */
     io.procpool.internal.insights.InsightsRecorder insights();
 
@@ -29,7 +40,7 @@ public interface TaskSink {
 
 
     /** The call that registered {@code function} is over; workers may drop it. */
-    void release(FunctionRef function);
+    void functionDone(FunctionRef function);
 
 
     /** How many tasks run at once at most (workers), for chunk sizes and read-ahead windows. */

@@ -1,6 +1,9 @@
 package io.procpool.internal.handles;
 
 import io.procpool.PoolException;
+import io.procpool.internal.process.HostProcess;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one rule of where a handle works (API.md, "Message passing"; {@code docs/handles-design.md}): in the JVM that
@@ -25,6 +28,11 @@ public final class HandleResolution {
 
     /** Why this JVM refuses handles hosted elsewhere, or {@code null} when it does not. */
     private static volatile String refusal;
+    /**
+     * Hosts found to be ancestors: the walk up the process tree reads the OS's process table, and an ancestor stays
+     * one for as long as this JVM lives (a dead one fails at its connection instead).
+     */
+    private static final Set<HostProcess> ANCESTORS = ConcurrentHashMap.newKeySet();
 
     private HandleResolution() {
     }
@@ -54,7 +62,11 @@ public final class HandleResolution {
             throw new PoolException(id.describe() + " cannot be used in " + why + ": a " + id.kind()
                     + " works only in the JVM that created it and the processes that JVM started");
         }
+        if (ANCESTORS.contains(id.host())) {
+            return Where.ANCESTOR;
+        }
         if (id.host().isAncestorOfThisJvm()) {
+            ANCESTORS.add(id.host());
             return Where.ANCESTOR;
         }
         if (!id.host().isAlive()) {

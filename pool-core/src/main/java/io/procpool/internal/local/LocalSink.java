@@ -1,5 +1,6 @@
 package io.procpool.internal.local;
 
+import io.procpool.CurrentTask;
 import io.procpool.PoolException;
 import io.procpool.WorkerInfo;
 import io.procpool.internal.calls.PoolThreads;
@@ -7,6 +8,7 @@ import io.procpool.internal.calls.TaskSink;
 import io.procpool.PoolInsights;
 import io.procpool.Progress;
 import io.procpool.internal.insights.InsightsRecorder;
+import io.procpool.internal.insights.LiveWorker;
 import io.procpool.internal.task.TaskReports;
 import io.procpool.internal.process.ChildJvm;
 import io.procpool.internal.task.FunctionRef;
@@ -25,13 +27,14 @@ import org.slf4j.LoggerFactory;
  * The local transport of a {@code ProcessPool}: tasks go to worker JVMs over pipes. It owns the pool's lifecycle
  * (running, closing, closed, terminated, and the count of accepted tasks not yet ended) and its threads: the
  * supervision executor (worker starts and exits), the timer (timeouts, cancel grace) and the callback executor on
- * which futures with user callbacks are settled. Which worker holds which task is {@link InFlight}'s business;
- * starting and replacing workers is {@link Supervisor}'s.
+ * which futures with user callbacks are settled. It assembles the parts of the local pool: {@link Placement} (which
+ * worker holds which task), {@link Replies} (what workers say about their tasks), {@link Watchdog} (clocks and measures), {@link WorkerEnds} (a worker's end) and
+ * {@link Supervisor} (starting and replacing workers), and shows the workers ({@link #workers}, {@link #snapshot}).
  *
  * <p>Thread-safety: thread-safe. The lifecycle is guarded by {@link #stateLock}; it is never held while a task is
  * completed, a frame written or a worker waited for.
  */
-public final class LocalSink implements TaskSink, InFlight.Supervision {
+public final class LocalSink implements TaskSink {
     private static final Logger LOG = LoggerFactory.getLogger(LocalSink.class);
     /** How long close() and terminate() give workers to exit before killing them. */
     private static final long STOP_GRACE_MILLIS = 5_000;
@@ -41,27 +44,33 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
     private enum State { STARTING, RUNNING, CLOSING, CLOSED, TERMINATED }
 
     private final PoolConfig config;
-    final InFlight inFlight; // package-private for the fake-worker tests, which drive its timeouts directly
+    final Placement placement;
+    private final Replies replies;
+    final Watchdog watchdog; // package-private for the fake-worker tests, which drive its timeouts directly
     private final Supervisor supervisor;
     private final ExecutorService supervision;
     private final ScheduledExecutorService timer;
     private final ExecutorService callbacks;
     private final InsightsRecorder insights;
     private final Object stateLock = new Object();
-    private State state = State.STARTING; // guarded by stateLock
+    private volatile State state = State.STARTING; // written under stateLock
     private long outstanding;             // guarded by stateLock: accepted tasks not yet ended
 
     private LocalSink(PoolConfig config, Supervisor.Launcher launcher, ClassLoader userClassLoader) {
         this.config = config;
-        this.inFlight = new InFlight(config);
+        this.placement = new Placement(config, () -> state == State.TERMINATED);
         this.supervision = Executors.newCachedThreadPool(PoolThreads.internal(config.name() + "-supervisor-%d"));
         this.timer = Executors.newSingleThreadScheduledExecutor(PoolThreads.internal(config.name() + "-timer"));
         // User callbacks may block (even on this pool): a cached pool never makes one wait for another.
         this.callbacks = Executors.newCachedThreadPool(PoolThreads.callbacks(config.name() + "-callbacks-%d"));
         this.insights = new InsightsRecorder(config.name(), config.recordArguments());
-        this.supervisor = new Supervisor(config, launcher, userClassLoader, inFlight, this::runOnSupervision,
+        this.supervisor = new Supervisor(config, launcher, userClassLoader, placement, this::runOnSupervision,
                 this::needsWorkers, insights);
-        inFlight.supervisedBy(this);
+        WorkerEnds ends = new WorkerEnds(placement, supervisor, config, insights, this::plannedEnd);
+        this.watchdog = new Watchdog(placement, ends, supervisor, config, timer);
+        placement.watchedBy(watchdog, ends);
+        this.replies = new Replies(placement, config);
+        supervisor.reportTo(replies, ends);
     }
 
     /**
@@ -86,16 +95,16 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
         synchronized (sink.stateLock) {
             sink.state = State.RUNNING;
         }
-        sink.timer.scheduleWithFixedDelay(() -> sink.inFlight.checkStalledChannels(STALLED_FRAME_NANOS),
+        sink.timer.scheduleWithFixedDelay(() -> sink.watchdog.checkStalledChannels(STALLED_FRAME_NANOS),
                 1, 1, TimeUnit.SECONDS);
         config.taskTimeout().ifPresent(timeout -> {
             long tick = Math.max(10, Math.min(timeout.toMillis() / 4, 250));
-            sink.timer.scheduleWithFixedDelay(() -> sink.inFlight.checkTimeouts(timeout), tick, tick,
+            sink.timer.scheduleWithFixedDelay(() -> sink.watchdog.checkTimeouts(timeout), tick, tick,
                     TimeUnit.MILLISECONDS);
         });
         if (config.elastic()) {
             long tick = Math.max(10, Math.min(config.idleTimeout().toMillis() / 4, 1_000));
-            sink.timer.scheduleWithFixedDelay(() -> sink.inFlight.retireIdle(config.idleTimeout()), tick, tick,
+            sink.timer.scheduleWithFixedDelay(() -> sink.watchdog.retireIdle(config.idleTimeout()), tick, tick,
                     TimeUnit.MILLISECONDS);
         }
         return sink;
@@ -120,13 +129,23 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
 
     /** A snapshot of the pool's insights, with the progress of the calls still running. */
     public PoolInsights snapshot(List<Progress> calls) {
-        InFlight.Live live = inFlight.live(insights.now());
-        return insights.snapshot(live.queued(), live.inFlight(), live.workers(), calls);
+        java.time.Instant now = insights.now();
+        long nowNanos = System.nanoTime();
+        int[] held = {0};
+        Placement.Census<LiveWorker> live = placement.census(worker -> {
+            held[0] += worker.window.size();
+            LocalWorker.Held running = worker.running();
+            CurrentTask current = running == null ? null : new CurrentTask(running.task().id(),
+                    running.task().functionName(), running.task().itemCount(),
+                    now.minusNanos(Math.max(0, nowNanos - running.startedNanos())));
+            return new LiveWorker(worker.name, worker.connection.pid(), worker.life().publicState(), current);
+        });
+        return insights.snapshot(live.queued(), held[0], live.workers(), calls);
     }
 
     @Override
-    public void release(FunctionRef function) {
-        inFlight.forget(function);
+    public void functionDone(FunctionRef function) {
+        placement.forget(function);
     }
 
     /**
@@ -136,6 +155,16 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
      */
     @Override
     public void submit(Task task) {
+        submit(task, !PoolThreads.isInternal());
+    }
+
+    /** Accepts a task past the queue's bounds: an async call's caller never waits for room. */
+    @Override
+    public void submitWithoutWaiting(Task task) {
+        submit(task, false);
+    }
+
+    private void submit(Task task, boolean mayWait) {
         synchronized (stateLock) {
             if (state != State.RUNNING) {
                 throw new RejectedExecutionException("the pool " + config.name() + " is "
@@ -143,23 +172,21 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
             }
             outstanding++;
         }
-        task.onOutcome(this::ended);
+        task.onOutcome(replies::ended); // a cancel takes it out of the queue or its worker
         task.onOutcome(ended -> TaskReports.finished(insights, ended));
         task.onSettled(this::settled);
+        boolean grow;
         try {
-            inFlight.enqueue(task, !PoolThreads.isInternal());
+            grow = placement.enqueue(task, mayWait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             task.complete(Outcome.Cancelled.because("interrupted while submitting"));
             throw new PoolException("interrupted while submitting " + task, e);
         }
-        supervisor.ensureWorkers();
-    }
-
-    private void ended(Task task) {
-        if (task.outcome() instanceof Outcome.Cancelled) {
-            inFlight.cancelled(task);
+        if (grow) {
+            watchdog.grow();
         }
+        supervisor.ensureWorkers();
     }
 
     /** The task's future is done and its callbacks have run: it is no longer work that close() waits for. */
@@ -189,48 +216,17 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
         }
     }
 
-    @Override
-    public void replace(LocalWorker worker, String why, boolean afterDeath) {
-        if (afterDeath) {
-            insights.respawned(worker.name, firstLine(why));
-        }
-        supervisor.replace(worker, why);
+    /** Why a worker that retired as planned ended, as the pool's state tells it. */
+    private String plannedEnd() {
+        State now = state;
+        return now == State.TERMINATED ? "pool terminated" : now == State.RUNNING ? "retired" : "pool closed";
     }
 
-    @Override
-    public void ended(LocalWorker worker, int exitCode, PoolException reason, boolean planned) {
-        LOG.debug("{} ended ({}): {}", worker, planned ? "retired" : "lost", reason.getMessage());
-        String why;
-        synchronized (stateLock) {
-            why = state == State.TERMINATED ? "pool terminated" : !planned ? firstLine(reason.getMessage())
-                    : worker.retireReason != null ? worker.retireReason
-                    : state == State.RUNNING ? "retired" : "pool closed";
-        }
-        insights.workerEnded(worker.name, worker.connection.pid(), exitCode, why);
-    }
-
-    private static String firstLine(String message) {
-        return message == null ? "" : message.lines().findFirst().orElse("");
-    }
-
-    @Override
-    public void grow() {
-        if (needsWorkers()) {
-            supervisor.grow();
-        }
-    }
-
-    @Override
-    public void schedule(Runnable work, long millis) {
-        try {
-            timer.schedule(work, millis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            LOG.debug("pool {} is stopped; not scheduling {}", config.name(), work);
-        }
-    }
-
+    /** The live workers (not the dead ones whose exit is still being handled), as {@code Pool.workers()} shows them. */
     public List<WorkerInfo> workers() {
-        return inFlight.workers().stream().filter(info -> info.state() != WorkerInfo.State.DEAD).toList();
+        return placement.census(worker -> new WorkerInfo(worker.name, worker.connection.pid(),
+                worker.life().publicState(), worker.tasksCompleted)).workers().stream()
+                .filter(info -> info.state() != WorkerInfo.State.DEAD).toList();
     }
 
     /** How many workers were started to replace workers that ended (died, timed out or retired). */
@@ -292,18 +288,18 @@ public final class LocalSink implements TaskSink, InFlight.Supervision {
                 return;
             }
         }
-        inFlight.terminate();
+        placement.terminate();
         stopWorkers(true);
     }
 
     private void stopWorkers(boolean now) {
-        List<LocalWorker> current = inFlight.snapshotWorkers();
-        inFlight.retireAll();
+        List<LocalWorker> current = placement.snapshotWorkers();
+        placement.retireAll();
         if (now) {
             current.forEach(worker -> worker.connection.terminate());
         }
-        InFlight.awaitExit(current, STOP_GRACE_MILLIS);
-        inFlight.dropExited(current); // workers() is empty once close() returns
+        WorkerEnds.awaitExit(current, STOP_GRACE_MILLIS);
+        placement.dropExited(current); // workers() is empty once close() returns
         timer.shutdownNow();
         supervision.shutdown();
         callbacks.shutdown(); // callbacks already handed over still run; later ones run where they complete

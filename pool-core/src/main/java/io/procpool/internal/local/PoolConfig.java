@@ -29,21 +29,8 @@ public record PoolConfig(int workers, String name, TaskRunnable initializer, lon
     /** The default idle timeout of an elastic pool's extra workers. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
-    /** A fixed pool of {@code workers} with none of the adaptive settings. */
-    public PoolConfig(int workers, String name, TaskRunnable initializer, long maxTasksPerWorker,
-                      Optional<Duration> taskTimeout, LaunchSpec launch, boolean recordArguments) {
-        this(workers, name, initializer, maxTasksPerWorker, taskTimeout, launch, recordArguments, workers,
-                DEFAULT_IDLE_TIMEOUT, 0, 0);
-    }
-
     /** Whether the pool grows and shrinks between {@link #workers()} and {@link #maxWorkers()}. */
     public boolean elastic() {
         return maxWorkers > workers;
-    }
-
-    /** A copy with other adaptive settings (the tests' way to reach them without the public builder). */
-    PoolConfig adaptive(int maxWorkers, Duration idleTimeout, long maxWorkerMemory, int retryOnWorkerDeath) {
-        return new PoolConfig(workers, name, initializer, maxTasksPerWorker, taskTimeout, launch, recordArguments,
-                maxWorkers, idleTimeout, maxWorkerMemory, retryOnWorkerDeath);
     }
 }

@@ -22,11 +22,12 @@ import org.slf4j.LoggerFactory;
  * Starts a pool's workers and replaces the ones that leave: the first ones in waves (so that a {@code java} that
  * cannot start is noticed after one wave, not after hundreds of launches), a replacement once per worker that
  * retires or dies, and after {@link #MAX_FAILED_STARTS} failed starts in a row with no worker left, the queued work
- * fails instead of waiting for a worker that will not come. An elastic pool also grows here, one worker at a time
- * ({@link #grow}); it shrinks by retiring idle workers in {@link InFlight#retireIdle}.
+ * fails instead of waiting for a worker that will not come. An elastic pool's extra workers start here too
+ * ({@link #startExtra}, decided by {@link Watchdog#wantsWorker}). It counts every replacement it starts
+ * ({@code respawnCount()}); the replacements of workers that died are also reported to insights (their respawns).
  *
  * <p>Threading: {@link #startAll} runs on the builder's thread; replacements start on the pool's supervision
- * executor. Counters are atomic; the workers themselves live in {@link InFlight}.
+ * executor. Counters are atomic; the workers themselves live in {@link Placement}.
  */
 final class Supervisor {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
@@ -48,26 +49,32 @@ final class Supervisor {
     private final PoolConfig config;
     private final Launcher launcher;
     private final ClassLoader userClassLoader;
-    private final InFlight inFlight;
+    private final Placement placement;
+    private Replies replies;  // set once before the first worker starts
+    private WorkerEnds ends;   // likewise
     private final Executor executor;
     /** Whether the pool still wants workers (running, or closing with work left). */
     private final BooleanSupplier needsWorkers;
     private final AtomicInteger workerNumbers = new AtomicInteger();
     private final AtomicInteger failedStarts = new AtomicInteger();
     private final AtomicInteger respawns = new AtomicInteger();
-    /** Extra workers asked for by {@link #grow} and not yet added to {@link InFlight}. */
-    private final AtomicInteger growing = new AtomicInteger();
     private final InsightsRecorder insights;
 
-    Supervisor(PoolConfig config, Launcher launcher, ClassLoader userClassLoader, InFlight inFlight,
+    Supervisor(PoolConfig config, Launcher launcher, ClassLoader userClassLoader, Placement placement,
                Executor executor, BooleanSupplier needsWorkers, InsightsRecorder insights) {
         this.insights = insights;
         this.config = config;
         this.launcher = launcher;
         this.userClassLoader = userClassLoader;
-        this.inFlight = inFlight;
+        this.placement = placement;
         this.executor = executor;
         this.needsWorkers = needsWorkers;
+    }
+
+    /** Where the workers' connections report what their workers say and how they end. */
+    void reportTo(Replies replies, WorkerEnds ends) {
+        this.replies = replies;
+        this.ends = ends;
     }
 
     /**
@@ -81,7 +88,7 @@ final class Supervisor {
         for (int started = 0; started < config.workers(); started += wave) {
             List<LocalWorker> launched = new ArrayList<>();
             for (int i = started; i < Math.min(config.workers(), started + wave); i++) {
-                launched.add(launch());
+                launched.add(launch(false));
             }
             for (LocalWorker worker : launched) {
                 awaitReady(worker);
@@ -90,15 +97,16 @@ final class Supervisor {
     }
 
     /** Launches one worker; it takes work once it said hello ({@link #awaitReady}). */
-    private LocalWorker launch() {
+    /** @param extra whether it is an elastic pool's extra worker ({@link Placement#add}) */
+    private LocalWorker launch(boolean extra) {
         String name = config.name() + "-worker-" + workerNumbers.incrementAndGet();
         byte[] init = Codec.encode(new Payloads.InitRequest(name, config.initializer()), "initializer");
         WorkerConnection connection = WorkerConnection.open(launcher.launch(name, config.launch()), init,
                 userClassLoader);
-        LocalWorker worker = new LocalWorker(name, connection, inFlight.newWorkerCondition());
+        LocalWorker worker = new LocalWorker(name, connection, placement.lock.newCondition());
         insights.workerLaunched(name, connection.pid());
-        inFlight.add(worker);
-        connection.start(worker, inFlight, executor);
+        placement.add(worker, extra);
+        connection.start(worker, placement, replies, ends, executor);
         return worker;
     }
 
@@ -120,14 +128,20 @@ final class Supervisor {
                     : new PoolException("worker " + worker.name + " failed to start: " + e.getCause(), e.getCause());
         }
         insights.workerReady(worker.name, Duration.ofNanos(System.nanoTime() - worker.launchedNanos));
-        inFlight.ready(worker);
+        placement.ready(worker);
         // Also for a worker the pool retired while it started (close() found it STARTING): its writer takes no task
         // and sends SHUTDOWN at once, so it exits by itself instead of being killed after the stop grace.
         worker.connection.startWriter();
     }
 
-    /** Starts a replacement for {@code gone} (it retired or died) if the pool still needs it. */
-    void replace(LocalWorker gone, String why) {
+    /**
+     * Starts a replacement for {@code gone} (it retired or died) if the pool still needs it; {@code afterDeath}: it
+     * died or timed out, which insights count as a respawn.
+     */
+    void replace(LocalWorker gone, String why, boolean afterDeath) {
+        if (afterDeath) {
+            insights.respawned(gone.name, firstLine(why));
+        }
         if (!needsWorkers.getAsBoolean()) {
             return;
         }
@@ -137,12 +151,12 @@ final class Supervisor {
 
     private void startReplacement() {
         try {
-            LocalWorker worker = launch();
+            LocalWorker worker = launch(false);
             respawns.incrementAndGet(); // counted before it takes work: whoever sees its answers sees the count
             awaitReady(worker);
             failedStarts.set(0);
             if (!needsWorkers.getAsBoolean()) {
-                inFlight.retire(worker); // the pool closed while it started
+                placement.retire(worker); // the pool closed while it started
             }
         } catch (RuntimeException e) {
             onFailedStart(e);
@@ -162,34 +176,30 @@ final class Supervisor {
         }
         LOG.error("pool {} could not start a worker {} times in a row; failing queued work", config.name(),
                 failures);
-        if (inFlight.liveWorkers() == 0) {
-            inFlight.failQueued(new PoolException("pool " + config.name() + " could not start a worker "
+        if (placement.liveWorkers() == 0) {
+            placement.failQueued(new PoolException("pool " + config.name() + " could not start a worker "
                     + failures + " times in a row, so queued work fails instead of waiting; the last failure: "
                     + e.getMessage(), e));
         }
     }
 
     /**
-     * Starts one more worker for an elastic pool if {@link InFlight#wantsWorker} says work waits for it; at most
-     * one such start at a time.
+     * Starts one more worker for an elastic pool ({@link Watchdog#wantsWorker} decided so, and counted it as
+     * starting until {@link Placement#add} or {@link Placement#extraNotStarted}).
      */
-    void grow() {
-        synchronized (growing) {
-            if (!inFlight.wantsWorker(growing.get())) {
-                return;
-            }
-            growing.incrementAndGet();
+    void startExtra() {
+        if (!needsWorkers.getAsBoolean()) {
+            placement.extraNotStarted();
+            return;
         }
-        LOG.debug("pool {} grows: work waits and every worker is busy", config.name());
         executor.execute(() -> {
             LocalWorker worker;
             try {
-                worker = launch();
+                worker = launch(true);
             } catch (RuntimeException e) {
+                placement.extraNotStarted();
                 LOG.warn("pool {} could not start an extra worker: {}", config.name(), e.getMessage());
                 return;
-            } finally {
-                growing.decrementAndGet();
             }
             try {
                 awaitReady(worker);
@@ -201,10 +211,14 @@ final class Supervisor {
 
     /** With no live worker (every start failed), new work tries to start one again. */
     void ensureWorkers() {
-        if (failedStarts.get() >= MAX_FAILED_STARTS && inFlight.liveWorkers() == 0
+        if (failedStarts.get() >= MAX_FAILED_STARTS && placement.liveWorkers() == 0
                 && failedStarts.compareAndSet(failedStarts.get(), 0)) {
             executor.execute(this::startReplacement);
         }
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 
     /**

@@ -13,21 +13,24 @@ import io.procpool.internal.protocol.Payloads;
 import io.procpool.internal.task.FunctionRef;
 import io.procpool.internal.task.Task;
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The pipes of one worker JVM: a reader thread that reads every frame the worker sends and hands it to
- * {@link Events}, a writer thread that writes the tasks {@link Events#nextBatch} gives it, and the watch on the
- * process's exit. It decides nothing about tasks: {@link InFlight} does.
+ * {@link Replies} (tasks) or {@link Ends} (the worker's end), a writer thread that writes the tasks
+ * {@link Writing#nextBatch} gives it (and the FORGET frames of calls that are over), and the watch on the process's
+ * exit. It decides nothing about tasks: {@link Placement} does.
  *
  * <p>Threading: the reader and writer are this connection's own threads; control frames ({@link #cancel},
- * {@link #forget}) are written by the calling thread through the synchronized frame writer; the exit is handled on the
+ * {@link #unqueue}) are written by the calling thread through the synchronized frame writer; the exit is handled on the
  * pool's supervision executor. {@link #ready()} completes on the reader thread.
  */
 final class WorkerConnection {
@@ -35,14 +38,17 @@ final class WorkerConnection {
     /** How long the reader may take to drain a dead worker's last frames. */
     private static final long DRAIN_MILLIS = 2_000;
 
-    /** What the connection reports; implemented by {@link InFlight}. */
-    interface Events {
+    /** What the writer asks for; implemented by {@link Placement}. */
+    interface Writing {
         /** The next tasks to write, waiting until there are some; {@code null} when the worker takes no more. */
         List<Task> nextBatch(LocalWorker worker) throws InterruptedException;
 
         /** Waits until a retiring worker holds nothing; true when SHUTDOWN should be sent now. */
         boolean awaitIdleForShutdown(LocalWorker worker) throws InterruptedException;
+    }
 
+    /** What the reader reports about the tasks the worker holds; implemented by {@link Replies}. */
+    interface Replies {
         /** A RESULT or FAILURE frame arrived. */
         void answered(LocalWorker worker, Frame answer);
 
@@ -55,9 +61,12 @@ final class WorkerConnection {
         /** The worker starts a task now (STARTED frame). */
         void started(LocalWorker worker, long taskId);
 
-        /** The worker confirmed a cancel: it will never run the task. */
+        /** The worker confirmed a cancel or a steal: it will never run the task. */
         void cancelledByWorker(LocalWorker worker, long taskId);
+    }
 
+    /** What the connection reports about the worker's end; implemented by {@link WorkerEnds}. */
+    interface Ends {
         /** The worker starts nothing more (RETIRING frame). */
         void retiringByWorker(LocalWorker worker);
 
@@ -71,10 +80,15 @@ final class WorkerConnection {
     private final String name;
     private final ChildJvm child;
     private final CompletableFuture<Payloads.Hello> ready = new CompletableFuture<>();
-    private final Set<Long> functionsSent = ConcurrentHashMap.newKeySet();
+    /** Functions sent to the worker; its writer thread only. */
+    private final Set<Long> functionsSent = new HashSet<>();
+    /** Functions whose call is over, for the writer to tell the worker to drop. */
+    private final Queue<FunctionRef> toForget = new ConcurrentLinkedQueue<>();
     private final ClassLoader userClassLoader;
     private LocalWorker worker;  // set once by start(), before the threads start
-    private Events events;       // likewise
+    private Writing writing;     // likewise
+    private Replies replies;     // likewise
+    private Ends ends;           // likewise
     private Thread reader;       // likewise
 
     private WorkerConnection(String name, ChildJvm child, ClassLoader userClassLoader) {
@@ -94,17 +108,19 @@ final class WorkerConnection {
         return new WorkerConnection(name, child, userClassLoader);
     }
 
-    /** Starts reading and watching the process; events go to {@code events} about {@code worker}. */
-    void start(LocalWorker worker, Events events, Executor exitExecutor) {
+    /** Starts reading and watching the process; what it reads goes to {@code replies} and {@code ends}. */
+    void start(LocalWorker worker, Writing writing, Replies replies, Ends ends, Executor exitExecutor) {
         this.worker = worker;
-        this.events = events;
+        this.writing = writing;
+        this.replies = replies;
+        this.ends = ends;
         this.reader = new Thread(this::readFrames, name + "-reader");
         reader.setDaemon(true);
         reader.start();
         child.process().onExit().whenCompleteAsync((process, error) -> onExit(), exitExecutor);
     }
 
-    /** Starts the writer; called once the worker is ready and taking work. */
+    /** Starts the writer; called once the worker is ready and taking replies. */
     void startWriter() {
         Thread writer = new Thread(this::writeTasks, name + "-writer");
         writer.setDaemon(true);
@@ -133,13 +149,13 @@ final class WorkerConnection {
                 // one frame at a time until the channel ends
             }
         } catch (ChannelCorruptedException e) {
-            events.channelFault(worker, new PoolException("worker " + worker + " corrupted its channel: something "
+            ends.channelFault(worker, new PoolException("worker " + worker + " corrupted its channel: something "
                     + "wrote raw bytes on its stdout (native code, or a stream opened on fd 1); " + e.getMessage()));
         } catch (IOException e) {
             LOG.debug("channel from {} ended: {}", name, e.toString()); // the process exit explains it
         } catch (RuntimeException | Error e) {
             LOG.error("reader of {} failed; ending the worker", name, e);
-            events.channelFault(worker, new PoolException("the parent could not read from worker " + worker
+            ends.channelFault(worker, new PoolException("the parent could not read from worker " + worker
                     + ": " + e, e));
         }
     }
@@ -151,7 +167,7 @@ final class WorkerConnection {
             frame = child.nextFrame(); // OUTPUT and EXIT are handled by the channel itself
         } catch (FrameReader.PayloadOutOfMemoryException e) {
             if (ready.isDone() && (e.type() == FrameType.RESULT || e.type() == FrameType.FAILURE)) {
-                events.answerTooLarge(worker, e.id(), e.length(), (OutOfMemoryError) e.getCause());
+                replies.answerTooLarge(worker, e.id(), e.length(), (OutOfMemoryError) e.getCause());
                 return true; // the reader skipped the payload: the next frame is intact
             }
             throw e;
@@ -196,12 +212,12 @@ final class WorkerConnection {
     /** A frame after the hello. @return whether to go on reading */
     private boolean onFrame(Frame frame) {
         switch (frame.type()) {
-            case STARTED -> events.started(worker, frame.id());
-            case RESULT, FAILURE -> events.answered(worker, frame);
-            case CANCELLED -> events.cancelledByWorker(worker, frame.id());
-            case RETIRING -> events.retiringByWorker(worker);
+            case STARTED -> replies.started(worker, frame.id());
+            case RESULT, FAILURE -> replies.answered(worker, frame);
+            case CANCELLED -> replies.cancelledByWorker(worker, frame.id());
+            case RETIRING -> ends.retiringByWorker(worker);
             default -> {
-                events.channelFault(worker, new PoolException("worker " + worker + " sent an unexpected " + frame));
+                ends.channelFault(worker, new PoolException("worker " + worker + " sent an unexpected " + frame));
                 return false;
             }
         }
@@ -214,13 +230,14 @@ final class WorkerConnection {
         PoolThreads.markInternal();
         try {
             List<Task> batch;
-            while ((batch = events.nextBatch(worker)) != null) {
+            while ((batch = writing.nextBatch(worker)) != null) {
+                writeForgets();
                 for (Task task : batch) {
                     write(task);
                 }
                 child.toChild().flush();
             }
-            if (events.awaitIdleForShutdown(worker)) {
+            if (writing.awaitIdleForShutdown(worker)) {
                 child.toChild().writeAndFlush(Frame.of(FrameType.SHUTDOWN, 0));
             }
         } catch (IOException e) {
@@ -238,10 +255,24 @@ final class WorkerConnection {
         child.toChild().write(task.type(), task.id(), task.payload(), 0, task.payload().length);
     }
 
-    /** Tells the worker a function is no longer needed (the call that used it is over). */
+    /**
+     * Tells the worker a function is no longer needed (the call that used it is over): its writer sends the FORGET
+     * before the next tasks it writes. The calling thread (often another worker's reader) writes nothing.
+     */
     void forget(FunctionRef function) {
-        if (functionsSent.remove(function.id())) {
-            sendControl(Frame.of(FrameType.FORGET, function.id()));
+        toForget.add(function);
+    }
+
+    boolean hasFunctionsToForget() {
+        return !toForget.isEmpty();
+    }
+
+    private void writeForgets() throws IOException {
+        FunctionRef function;
+        while ((function = toForget.poll()) != null) {
+            if (functionsSent.remove(function.id())) {
+                child.toChild().write(Frame.of(FrameType.FORGET, function.id()));
+            }
         }
     }
 
@@ -289,7 +320,7 @@ final class WorkerConnection {
         if (!ready.isDone()) {
             ready.completeExceptionally(startupFailure(exitCode, stderrTail));
         }
-        events.exited(worker, exitCode, stderrTail);
+        ends.exited(worker, exitCode, stderrTail);
     }
 
     private PoolException startupFailure(int exitCode, String stderrTail) {

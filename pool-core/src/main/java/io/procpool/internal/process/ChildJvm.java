@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One child JVM running procpool's worker main, with its frame channel (frames to its stdin, from its stdout) and its
  * stderr forwarded line by line to the parent's {@code System.err} while the last lines are kept for failure
- * messages. Used by the pool's workers and by {@code JvmProcess}: there is one launcher.
+ * messages. Used by the pool's workers and by {@code JvmProcess}; {@link #launchMain} starts the JVMs that speak no
+ * frames (cluster members) with the same command line: there is one launcher.
  *
  * <p>Thread-safety: {@link #toChild()} is thread-safe (synchronized writer); {@link #nextFrame()} belongs to one
  * reader thread; the rest is thread-safe.
@@ -76,13 +77,34 @@ public final class ChildJvm {
      */
     public static ChildJvm launch(String name, LaunchSpec spec) {
         ClassDataSharing.Plan sharing = ClassDataSharing.plan(spec);
-        List<String> command = commandLine(name, spec, sharing.options());
+        List<String> command = commandLine(name, spec, sharing.options(), WORKER_MAIN, List.of());
+        Process process = start(name, command);
+        sharing.onExit(process);
+        return new ChildJvm(name, process, command);
+    }
+
+    /**
+     * Starts a child JVM that runs {@code mainClass} with {@code args} and speaks no frames (a cluster member): the
+     * same command line as a worker's (procpool's options, the inherited logging properties, the spec's options and
+     * class path), tied to this JVM as every child is. Its stdout and stderr are the caller's to read.
+     *
+     * @throws PoolException the process could not be started
+     */
+    public static Started launchMain(String name, LaunchSpec spec, String mainClass, List<String> args) {
+        List<String> command = commandLine(name, spec, DefaultLaunchSpec.jdkOptions(spec.javaHome()), mainClass, args);
+        return new Started(start(name, command), command);
+    }
+
+    /** A child started by {@link #launchMain} and its command line, for failure messages. */
+    public record Started(Process process, List<String> commandLine) {
+    }
+
+    private static Process start(String name, List<String> command) {
         try {
             Process process = new ProcessBuilder(command).start();
             ChildReaper.register(process);
-            sharing.onExit(process);
             LOG.debug("started {} (pid {}): {}", name, process.pid(), command);
-            return new ChildJvm(name, process, command);
+            return process;
         } catch (IOException e) {
             throw new PoolException("cannot start " + name + " with command line " + String.join(" ", command)
                     + ": " + e.getMessage(), e);
@@ -98,7 +120,8 @@ public final class ChildJvm {
         return new ChildJvm(name, process, List.copyOf(commandLine));
     }
 
-    static List<String> commandLine(String name, LaunchSpec spec, List<String> sharingOptions) {
+    static List<String> commandLine(String name, LaunchSpec spec, List<String> sharingOptions, String mainClass,
+                                    List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(spec.javaHome().resolve("bin").resolve("java").toString());
         command.addAll(CHANNEL_SAFE_OPTIONS);
@@ -113,7 +136,8 @@ public final class ChildJvm {
         command.addAll(spec.jvmOptions());
         command.add("-cp");
         command.add(String.join(File.pathSeparator, spec.classPath()));
-        command.add(WORKER_MAIN);
+        command.add(mainClass);
+        command.addAll(args);
         return List.copyOf(command);
     }
 

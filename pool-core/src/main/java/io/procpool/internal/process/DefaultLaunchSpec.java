@@ -10,9 +10,11 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -24,7 +26,8 @@ import java.util.regex.Pattern;
  * adds, since the system class path then holds only the launcher), and no extra options. Children always run on a
  * class path: it needs no {@code opens} for Kryo and no module of the application has to require pool-worker.
  *
- * <p>It also knows the options a child gets for its JDK's version ({@link #jdkOptions}), whoever chose its javaHome.
+ * <p>It also knows the options every child gets from procpool ({@link #jdkOptions}), whoever chose its javaHome: the
+ * ones its JDK's version needs, and where a crash report goes.
  *
  * <p>Thread-safety: stateless; every method is thread-safe.
  */
@@ -34,21 +37,64 @@ public final class DefaultLaunchSpec {
     /** JEP 471's flag, known from JDK 23 on; an older JVM refuses to start with it. */
     private static final int UNSAFE_FLAG_SINCE = 23;
     private static final Pattern RELEASE_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
+    private static final String ERROR_FILE = "-XX:ErrorFile=";
+    /** Where a user may have set JVM options for every JVM: an ErrorFile of theirs there is their choice. */
+    private static final List<String> OPTION_VARIABLES =
+            List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
     private DefaultLaunchSpec() {
     }
 
     /**
-     * The options a child JVM in {@code javaHome} gets for its version: from JDK 23 on,
-     * {@code --sun-misc-unsafe-memory-access=allow}, so that Kryo's {@code sun.misc.Unsafe} calls in the child print
-     * no JEP 498 warning on the user's stderr (they are procpool's business, not the user's).
+     * The options procpool gives a child JVM in {@code javaHome} (a pool worker, a {@code JvmProcess} child, a cluster
+     * member), before the user's own options:
+     * <ul>
+     *   <li>from JDK 23 on, {@code --sun-misc-unsafe-memory-access=allow}, so that Kryo's {@code sun.misc.Unsafe}
+     *       calls in the child print no JEP 498 warning on the user's stderr (they are procpool's business, not the
+     *       user's);</li>
+     *   <li>{@code -XX:ErrorFile=<crash directory>/hs_err_pid%p.log} ({@link #crashDirectory}): a child that crashes
+     *       natively (a JNI library's segfault) writes its {@code hs_err_pid<pid>.log} there, not into the user's
+     *       working directory, where every crashed worker of a long-running pool would leave one. The crash banner on
+     *       the child's stderr, which a {@code WorkerDiedException} carries in its stderr tail, names the file. A
+     *       user's own {@code -XX:ErrorFile} wins: in {@code jvmOptions} it comes later on the command line, and one
+     *       in {@code JAVA_TOOL_OPTIONS}, {@code JDK_JAVA_OPTIONS} or {@code _JAVA_OPTIONS} makes procpool leave the
+     *       option out.</li>
+     * </ul>
      */
     public static List<String> jdkOptions(Path javaHome) {
+        List<String> options = new ArrayList<>();
         OptionalInt feature = featureVersion(javaHome);
         if (feature.isPresent() && feature.getAsInt() >= UNSAFE_FLAG_SINCE) {
-            return List.of("--sun-misc-unsafe-memory-access=allow");
+            options.add("--sun-misc-unsafe-memory-access=allow");
         }
-        return List.of();
+        boolean usersOwn = OPTION_VARIABLES.stream().map(System::getenv)
+                .anyMatch(value -> value != null && value.contains(ERROR_FILE));
+        if (!usersOwn) {
+            CrashDirectory.PATH.ifPresent(directory -> options.add(ERROR_FILE + directory.resolve("hs_err_pid%p.log")));
+        }
+        return List.copyOf(options);
+    }
+
+    /**
+     * Where children's crash reports go: {@code procpool-crashes-<user>} under {@code java.io.tmpdir}, a directory
+     * only this user can enter ({@link PrivateDirectory}); empty when it cannot be had, and then a child gets no
+     * ErrorFile option (the JVM's default, the working directory, is better than no report).
+     */
+    public static Optional<Path> crashDirectory() {
+        return CrashDirectory.PATH;
+    }
+
+    /** The crash directory, made once, when a child is first launched. */
+    private static final class CrashDirectory {
+        static final Optional<Path> PATH = open();
+
+        private static Optional<Path> open() {
+            try {
+                return Optional.of(PrivateDirectory.inTemp("procpool-crashes-" + System.getProperty("user.name")));
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty();
+            }
+        }
     }
 
     /**

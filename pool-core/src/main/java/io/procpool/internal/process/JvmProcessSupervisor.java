@@ -1,6 +1,5 @@
 package io.procpool.internal.process;
 
-import io.procpool.JvmProcess;
 import io.procpool.internal.codec.Codec;
 import io.procpool.internal.protocol.ChannelCorruptedException;
 import io.procpool.internal.protocol.Frame;
@@ -18,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The parent's side of one {@link JvmProcess} child: it starts the child through {@link ChildJvm} (the one
+ * The parent's side of one {@code JvmProcess} child: it starts the child through {@link ChildJvm} (the one
  * launcher), sends it its target in a START_PROCESS frame, forwards the lines it prints, notes how it announced its
  * exit, and once it has ended completes its exit code in Python's convention.
  *
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class JvmProcessSupervisor {
     /** The lifecycle logs under the public class's name, in the parent and in the child. */
-    private static final Logger LOG = LoggerFactory.getLogger(JvmProcess.class);
+    private static final Logger LOG = LoggerFactory.getLogger("io.procpool.JvmProcess");
     /** How long the reader may take to forward what a dead child left in the pipe. */
     private static final long DRAIN_MILLIS = 2_000;
 
@@ -49,7 +48,7 @@ public final class JvmProcessSupervisor {
      * Encodes the target (so a target that cannot travel fails here, before any JVM starts), starts the child and
      * hands it the target.
      *
-     * @param target a {@link io.procpool.TaskRunnable}, or the {@link JvmProcess} subclass instance itself
+     * @param target a {@link io.procpool.TaskRunnable}, or the {@code JvmProcess} subclass instance itself
      * @throws io.procpool.TaskSerializationException the target cannot be encoded
      * @throws io.procpool.PoolException              the child JVM cannot be started
      */

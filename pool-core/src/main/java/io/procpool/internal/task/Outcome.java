@@ -15,6 +15,11 @@ public sealed interface Outcome {
     /** What the task's future completes exceptionally with, or {@code null} for an answer. */
     Throwable failure();
 
+    /** How long the task ran in its worker when it answered (a result or its own failure); -1 otherwise. */
+    default long runNanos() {
+        return -1;
+    }
+
     /** The worker answered with a result: a CALL's value, or a CHUNK's {@code Object[]} of results. */
     record Answered(Object value, long runNanos) implements Outcome {
         @Override

@@ -32,7 +32,7 @@ public final class Task {
     private final ClassLoader loader;
     private final long createdNanos = System.nanoTime();
     private final Executor callbacks;
-    private final String function;
+    private final String functionName;
     private final String arguments;
     /** Where and when it ran: set by the transport once known, for insights. */
     private volatile String workerName;
@@ -53,11 +53,11 @@ public final class Task {
      * @param itemCount how many items (1 for a CALL)
      * @param loader    resolves the classes of the answer
      * @param callbacks settles the future when callbacks are chained onto it
-     * @param function  the function's name (class and method), for insights
+     * @param functionName the function's name (class and method), for insights
      * @param arguments a short summary of the arguments, or {@code null} when the pool does not record them
      */
     public Task(long id, FrameType type, byte[] payload, FunctionRef functionRef, int itemCount, ClassLoader loader,
-                Executor callbacks, String function, String arguments) {
+                Executor callbacks, String functionName, String arguments) {
         this.id = id;
         this.type = type;
         this.payload = payload;
@@ -65,7 +65,7 @@ public final class Task {
         this.itemCount = itemCount;
         this.loader = loader;
         this.callbacks = callbacks;
-        this.function = function;
+        this.functionName = functionName;
         this.arguments = arguments;
     }
 
@@ -142,7 +142,7 @@ public final class Task {
     /** How long the task ran in its worker, once answered (a result or the task's own failure); -1 otherwise. */
     public long runNanos() {
         Outcome how = outcome.get();
-        return how instanceof Outcome.Answered a ? a.runNanos() : how instanceof Outcome.Failed f ? f.runNanos() : -1;
+        return how == null ? -1 : how.runNanos();
     }
 
     public long id() {
@@ -166,7 +166,7 @@ public final class Task {
 
     /** The function's name (class and method of the lambda), for insights. */
     public String functionName() {
-        return function;
+        return functionName;
     }
 
     /** A short summary of the arguments, or {@code null} when the pool does not record them. */

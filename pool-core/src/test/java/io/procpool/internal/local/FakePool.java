@@ -24,7 +24,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 
 /**
- * A real {@link LocalSink} (with its {@link InFlight}, {@link Supervisor} and {@link WorkerConnection}s) whose workers
+ * A real {@link LocalSink} (with its {@link Placement}, {@link Watchdog}, {@link Supervisor} and {@link WorkerConnection}s) whose workers
  * are {@link FakeWorker}s: the launcher seam {@link Supervisor.Launcher} starts a fake for every worker the pool
  * starts, its faults chosen by launch number (1 for the first worker). Tasks are CALLs whose payload is a string the
  * fakes echo, so every answer can be checked exactly.
@@ -39,7 +39,8 @@ final class FakePool implements Supervisor.Launcher, AutoCloseable {
     private FakePool(int workers, long maxTasksPerWorker, IntFunction<FakeWorker.Faults> faultsByLaunch) {
         this.faultsByLaunch = faultsByLaunch;
         PoolConfig config = new PoolConfig(workers, "fake", null, maxTasksPerWorker, Optional.empty(),
-                new LaunchSpec(Path.of("/no/java/for/fakes"), List.of(), List.of()), false);
+                new LaunchSpec(Path.of("/no/java/for/fakes"), List.of(), List.of()), false, workers,
+                PoolConfig.DEFAULT_IDLE_TIMEOUT, 0, 0);
         this.sink = LocalSink.start(config, this, FakePool.class.getClassLoader());
     }
 
@@ -100,8 +101,8 @@ final class FakePool implements Supervisor.Launcher, AutoCloseable {
     FakeWorker startedBy(Task task) {
         // started in a fake, and its STARTED frame read by the pool (which times and blames only what it knows ran)
         until(() -> task.isDone() || workers().stream().anyMatch(fake -> fake.started().contains(task.id()))
-                && sink.inFlight.live(java.time.Instant.now()).workers().stream().anyMatch(live ->
-                        live.currentTask() != null && live.currentTask().taskId() == task.id()));
+                && sink.placement.census(LocalWorker::running).workers().stream().anyMatch(running ->
+                        running != null && running.task().id() == task.id()));
         if (workers().stream().noneMatch(fake -> fake.started().contains(task.id()))) {
             throw new AssertionError(task + " ended before any worker started it: " + task.outcome(),
                     task.outcome().failure());

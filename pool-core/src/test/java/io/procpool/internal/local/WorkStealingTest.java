@@ -10,7 +10,7 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Work stealing in {@link InFlight}, with fake workers: a task sent into the window of a worker whose running task
+ * Work stealing ({@link StealPlanner}, {@link Placement}), with fake workers: a task sent into the window of a worker whose running task
  * goes on and on is taken back (UNQUEUE, answered CANCELLED by the worker) and run by a worker that idles, once, and
  * the take-back never ends the task as cancelled.
  */

@@ -16,6 +16,7 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
 import io.procpool.PoolException;
 import io.procpool.WorkerInfo;
 import io.procpool.hazelcast.MemberLostException;
+import io.procpool.hazelcast.PayloadSignatureException;
 import io.procpool.PoolInsights;
 import io.procpool.Progress;
 import io.procpool.internal.calls.TaskSink;
@@ -49,6 +50,10 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link Answers#decode}, exactly as the local pool decodes a worker's frame. A failure of
  * the transport itself (the member left and nobody took the task over, the client lost the cluster) completes the task
  * with {@link MemberLostException}; nothing waits forever on a member that is gone.
+ *
+ * <p>With a cluster key every task is signed, and an answer is decoded only when its signature under the key binds it
+ * to this pool and this task; a refused task or a rejected answer completes the task with
+ * {@link PayloadSignatureException}, its bytes unread.
  *
  * <p>At most {@link #MAX_IN_FLIGHT} tasks are on the cluster at once; {@link #submit} waits for room (backpressure,
  * and the durable executor's per-partition capacity is never reached).
@@ -113,6 +118,8 @@ public final class ClusterSink implements TaskSink {
     private final HazelcastInstance instance;
     private final Launcher launcher;
     private final int threadsPerMember;
+    /** Signs tasks and checks answers; null when the pool has no cluster key. */
+    private final ClusterKey key;
     private final String poolId = UUID.randomUUID().toString();
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final ExecutorService completer;
@@ -127,11 +134,13 @@ public final class ClusterSink implements TaskSink {
      * @param instance         a client or member of the cluster that runs the tasks
      * @param launcher         the executor the tasks go through
      * @param threadsPerMember how many tasks one member runs at once, for chunk sizes and read-ahead
+     * @param key              the cluster key that signs tasks and answers, or null for none
      */
-    public ClusterSink(HazelcastInstance instance, Launcher launcher, int threadsPerMember) {
+    public ClusterSink(HazelcastInstance instance, Launcher launcher, int threadsPerMember, ClusterKey key) {
         this.instance = instance;
         this.launcher = launcher;
         this.threadsPerMember = threadsPerMember;
+        this.key = key;
         int number = SINK_NUMBERS.incrementAndGet();
         this.insights = new InsightsRecorder("hazelcast-pool-" + number, false);
         AtomicInteger threads = new AtomicInteger();
@@ -148,9 +157,13 @@ public final class ClusterSink implements TaskSink {
         return Math.max(1, instance.getCluster().getMembers().size()) * threadsPerMember;
     }
 
-    /** Nothing to send: every chunk carries its function, and members keep functions in a bounded cache. */
+    /**
+     * Nothing to send: every chunk carries its function, and members keep functions in a bounded cache.
+     *
+     * @param function the function no chunk needs any more
+     */
     @Override
-    public void release(FunctionRef function) {
+    public void functionDone(FunctionRef function) {
     }
 
     /**
@@ -185,7 +198,7 @@ public final class ClusterSink implements TaskSink {
         task.ranOn(target == null ? null : MemberNames.of(target), sentNanos);
         CompletionStage<RemoteAnswer> answer;
         try {
-            answer = launcher.launch(new RemoteTask(poolId, task), task.id());
+            answer = launcher.launch(new RemoteTask(poolId, task, key), task.id());
         } catch (RuntimeException e) {
             inFlight.release();
             task.complete(new Outcome.WorkerDied(transportFailure(task, target, e)));
@@ -198,6 +211,11 @@ public final class ClusterSink implements TaskSink {
             } else {
                 answersByMember.computeIfAbsent(remote.memberName(), name -> new LongAdder()).increment();
                 task.ranOn(remote.memberName(), sentNanos); // the member that ran it (a failover may have moved it)
+                String rejection = remote.rejection(poolId, task, key);
+                if (rejection != null) {
+                    task.complete(new Outcome.Failed(new PayloadSignatureException(rejection), new Object[0], -1));
+                    return;
+                }
                 long decodeStart = System.nanoTime();
                 Outcome outcome = Answers.decode(remote.frame(), task, remote.memberName(), remote.memberPid());
                 task.decodedIn(System.nanoTime() - decodeStart);

@@ -18,6 +18,9 @@ import java.util.concurrent.Callable;
  * local worker. A CHUNK also carries its function (id and Kryo bytes) so any member can run it without an earlier
  * registration message; members cache functions by pool and id ({@link MemberTasks}).
  *
+ * <p>With a cluster key the envelope carries the HMAC-SHA256 of all its fields ({@link #transcript()}); the member
+ * checks it before any of the Kryo bytes are decoded.
+ *
  * <p>Runs on the member ({@link #call()} on one of the executor's threads), answering with a {@link RemoteAnswer}.
  *
  * <p>Thread-safety: built on the submitting thread, serialized by Hazelcast, then called once on one member thread;
@@ -30,13 +33,20 @@ public final class RemoteTask implements Callable<RemoteAnswer>, DataSerializabl
     private byte[] payload;
     private long functionId;
     private byte[] function;
+    /** The signature under the cluster key, or null when the pool has none. */
+    private byte[] signature;
     private transient HazelcastInstance member;
 
     /** For Hazelcast's deserialization only. */
     public RemoteTask() {
     }
 
-    RemoteTask(String poolId, Task task) {
+    /**
+     * @param poolId the sending pool's id
+     * @param task   the task
+     * @param key    the cluster key to sign it with, or null to send it unsigned
+     */
+    RemoteTask(String poolId, Task task, ClusterKey key) {
         this.poolId = poolId;
         this.chunk = task.type() == FrameType.CHUNK;
         this.taskId = task.id();
@@ -45,6 +55,18 @@ public final class RemoteTask implements Callable<RemoteAnswer>, DataSerializabl
             this.functionId = task.function().id();
             this.function = task.function().encoded();
         }
+        this.signature = key == null ? null : key.sign(transcript());
+    }
+
+    /** Everything a member acts on, as the signature covers it. */
+    ClusterKey.Transcript transcript() {
+        return new ClusterKey.Transcript("procpool task v1").text(poolId).flag(chunk).number(taskId).bytes(payload)
+                .number(functionId).bytes(function);
+    }
+
+    /** @return the signature, or null when the task was sent unsigned */
+    byte[] signature() {
+        return signature;
     }
 
     @Override
@@ -65,6 +87,10 @@ public final class RemoteTask implements Callable<RemoteAnswer>, DataSerializabl
 
     boolean isChunk() {
         return chunk;
+    }
+
+    long taskId() {
+        return taskId;
     }
 
     long functionId() {
@@ -90,6 +116,7 @@ public final class RemoteTask implements Callable<RemoteAnswer>, DataSerializabl
             out.writeLong(functionId);
             out.writeByteArray(function);
         }
+        out.writeByteArray(signature);
     }
 
     @Override
@@ -102,6 +129,7 @@ public final class RemoteTask implements Callable<RemoteAnswer>, DataSerializabl
             functionId = in.readLong();
             function = in.readByteArray();
         }
+        signature = in.readByteArray();
     }
 
     @Override

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * workers did ({@link FakePool#verify}), no task runs twice, and the pool still closes.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class InFlightRaceTest {
+class PlacementRaceTest {
     private static final int ROUNDS = 300;
 
     @Test
@@ -34,7 +34,7 @@ class InFlightRaceTest {
                         () -> worker.release(running.id()),
                         () -> running.future().cancel(true),
                         () -> worker.die(false),
-                        () -> pool.sink.inFlight.checkTimeouts(Duration.ZERO));
+                        () -> pool.sink.watchdog.checkTimeouts(Duration.ZERO));
 
                 endings.merge(pool.verify(running, HOLD + round), 1, Integer::sum);
                 String behindEnded = pool.verify(behind, "behind-" + round);

@@ -29,13 +29,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The rules of the owner of a task's life ({@link InFlight}, with {@link LocalSink}, {@link Supervisor} and
+ * The rules of the owner of a task's life ({@link Placement}, with {@link LocalSink}, {@link Watchdog}, {@link WorkerEnds}, {@link Supervisor} and
  * {@link WorkerConnection} around it), checked against {@link FakeWorker}s in threads of this JVM: no child JVM, so each
  * rule is checked at the moment it matters (a worker holding exactly these tasks dies now) instead of hoping a real
  * worker is there at that moment. End-to-end tests with real workers live in pool-worker.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
-class InFlightTest {
+class PlacementTest {
 
     private static List<Long> ids(List<Task> tasks) {
         return tasks.stream().map(Task::id).toList();
@@ -101,7 +101,7 @@ class InFlightTest {
             pool.awaitReceived(slow, behind);
             FakeWorker first = pool.startedBy(slow);
 
-            pool.sink.inFlight.checkTimeouts(Duration.ZERO);
+            pool.sink.watchdog.checkTimeouts(Duration.ZERO);
 
             assertEquals("timed out", pool.verify(slow, HOLD + "slow"));
             assertInstanceOf(Outcome.TimedOut.class, slow.outcome());
@@ -119,7 +119,7 @@ class InFlightTest {
                 : FakeWorker.Faults.NONE)) {
             Task task = pool.submit(HOLD + "late");
             FakeWorker first = pool.startedBy(task);
-            pool.sink.inFlight.checkTimeouts(Duration.ZERO);
+            pool.sink.watchdog.checkTimeouts(Duration.ZERO);
             assertEquals("timed out", pool.verify(task, HOLD + "late"));
             int signals = first.process.signals();
 
@@ -192,7 +192,7 @@ class InFlightTest {
 
             assertTrue(stalled.future().cancel(true));
 
-            until(first::isDead); // after InFlight.CANCEL_GRACE_MILLIS
+            until(first::isDead); // after Watchdog.CANCEL_GRACE_MILLIS
             assertEquals("cancelled", pool.verify(stalled, "stalls"));
             assertEquals("answered", pool.verify(behind, "behind"));
             assertEquals(List.of(behind.id()), pool.worker(2).started());
@@ -282,7 +282,7 @@ class InFlightTest {
             }
             FakeWorker worker = pool.startedBy(held);
             until(() -> worker.received().size() >= 2);
-            assertEquals(48, pool.sink.inFlight.queued(), "the window took more than two tasks");
+            assertEquals(48, pool.sink.placement.queued(), "the window took more than two tasks");
 
             worker.release(held.id());
 
@@ -304,7 +304,7 @@ class InFlightTest {
             }
             FakeWorker worker = pool.startedBy(held);
             until(() -> worker.received().size() >= 1 + limit); // "warm", then the held task and limit - 1 more
-            assertEquals(limit + 1, pool.sink.inFlight.queued(), "the window took more than its limit");
+            assertEquals(limit + 1, pool.sink.placement.queued(), "the window took more than its limit");
 
             worker.release(held.id());
 

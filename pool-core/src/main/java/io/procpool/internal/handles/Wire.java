@@ -1,0 +1,113 @@
+package io.procpool.internal.handles;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.util.zip.CRC32C;
+
+/**
+ * Frames on a broker's Unix-domain socket. The layout is the pool protocol's ({@code internal.protocol.FrameType}):
+ * magic, type, id, payload length, payload, CRC32C of everything after the magic; only the magic ({@code "ppsb"}) and
+ * the type codes are the broker's own. A frame is built whole in one buffer and written with one gathering call, so a
+ * process that dies mid-write leaves a frame the reader sees cut off (end of stream inside the frame) and drops whole.
+ *
+ * <p>Thread-safety: stateless; a reader or a writer is used by one thread at a time (writers lock their channel).
+ */
+final class Wire {
+    static final int MAGIC = 0x70707362;
+    static final int HEADER = 17;
+    static final int TRAILER = 4;
+    /** Larger messages are refused in the sender: 1 GiB, the pool protocol's limit. */
+    static final int MAX_PAYLOAD = 1 << 30;
+
+    /** A frame's meaning. */
+    enum Type {
+        /** client to host, first frame: payload pid (8) and start millis (8) of the client. */
+        HELLO,
+        /** client to host: a request that wants a reply; id = request id, payload = {@link Request}. */
+        REQUEST,
+        /** client to host: a request without a reply (an unbounded put, a send); id = 0. */
+        ONE_WAY,
+        /** client to host: give up the waiting request with this id (the caller was interrupted). */
+        CANCEL,
+        /** client to host: this process ends normally (sent by its shutdown hook). */
+        BYE,
+        /** host to client: the outcome of request id; payload = {@link Outcome}. */
+        REPLY,
+        /** host to client: object id was closed (puts must now fail in the caller). */
+        CLOSED;
+
+        private static final Type[] BY_CODE = values();
+    }
+
+    /** One frame read from a socket. */
+    record Frame(Type type, long id, ByteBuffer payload) {
+    }
+
+    private Wire() {
+    }
+
+    /** A buffer holding a whole frame of {@code type} whose payload the caller writes next, then {@link #seal}s. */
+    static ByteBuffer start(Type type, long id, int payloadLength) {
+        if (payloadLength > MAX_PAYLOAD) {
+            throw new IllegalArgumentException("a message of " + payloadLength + " bytes is over the 1 GiB limit");
+        }
+        ByteBuffer frame = ByteBuffer.allocate(HEADER + payloadLength + TRAILER);
+        frame.putInt(MAGIC).put((byte) type.ordinal()).putLong(id).putInt(payloadLength);
+        return frame;
+    }
+
+    /** Appends the checksum and flips the buffer for writing. */
+    static ByteBuffer seal(ByteBuffer frame) {
+        CRC32C crc = new CRC32C();
+        crc.update(frame.array(), 4, frame.position() - 4);
+        frame.putInt((int) crc.getValue());
+        return frame.flip();
+    }
+
+    /** Writes the whole frame; the caller holds the channel's write lock. */
+    static void write(WritableByteChannel channel, ByteBuffer frame) throws IOException {
+        while (frame.hasRemaining()) {
+            channel.write(frame);
+        }
+    }
+
+    /**
+     * Reads one frame.
+     *
+     * @return the frame, or {@code null} at a clean end of stream (between frames)
+     * @throws EOFException when the stream ends inside a frame (its writer died mid-write: the frame is dropped)
+     * @throws IOException on a wrong magic, type or checksum (the stream is not to be trusted any more)
+     */
+    static Frame read(DataInputStream in) throws IOException {
+        int first = in.read();
+        if (first < 0) {
+            return null;
+        }
+        byte[] header = new byte[HEADER];
+        header[0] = (byte) first;
+        in.readFully(header, 1, HEADER - 1);
+        ByteBuffer view = ByteBuffer.wrap(header);
+        int magic = view.getInt();
+        int code = view.get() & 0xFF;
+        long id = view.getLong();
+        int length = view.getInt();
+        if (magic != MAGIC || code >= Type.BY_CODE.length || length < 0 || length > MAX_PAYLOAD) {
+            throw new IOException(String.format("not a broker frame: magic %08x, type %d, length %d", magic, code,
+                    length));
+        }
+        byte[] payload = new byte[length];
+        in.readFully(payload);
+        int expected = in.readInt();
+        CRC32C crc = new CRC32C();
+        crc.update(header, 4, HEADER - 4);
+        crc.update(payload);
+        if ((int) crc.getValue() != expected) {
+            throw new IOException("broker frame " + Type.BY_CODE[code] + " " + id + " of " + length
+                    + " bytes fails its checksum");
+        }
+        return new Frame(Type.BY_CODE[code], id, ByteBuffer.wrap(payload));
+    }
+}
