@@ -89,10 +89,12 @@ public final class SharedMap<K, V> extends HostedHandle {
 
     /**
      * Replaces the value of {@code key} by {@code function(key, current value or null)}, in the host, atomically; a
-     * {@code null} result removes the key.
+     * {@code null} result removes the key. The function holds the map while it runs, so it must not wait: an operation
+     * on a handle that may wait ({@code take}, {@code lock}, {@code await}, any timeout but zero) throws
+     * {@link IllegalStateException} in it, instead of blocking every process that uses the map.
      *
      * @return the new value, or {@code null}
-     * @throws PoolException if the function threw (its exception is the cause)
+     * @throws PoolException if the function threw (its exception, an {@code Error} too, is the cause)
      * @param key the key; {@code null} is refused
      * @param function computes the new value from the key and the current value ({@code null} if none); runs in the host
      */

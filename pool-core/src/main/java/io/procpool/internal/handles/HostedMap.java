@@ -14,6 +14,9 @@ import java.util.Map;
  * be short (it blocks every other operation on this map).
  */
 public final class HostedMap extends Hosted {
+    /** The map whose compute function this thread runs, if any: such a function must not wait on a handle. */
+    private static final ThreadLocal<HandleId> COMPUTING = new ThreadLocal<>();
+
     private final Broker broker;
     private final Map<Object, byte[]> entries = new HashMap<>();
 
@@ -46,7 +49,10 @@ public final class HostedMap extends Hosted {
                 case Ops.COMPUTE -> compute(call, key(keyBytes));
                 default -> answer(call, Outcome.failed(Outcome.Failure.CLOSED, "unknown map operation " + call.op()));
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // the user's code runs here (a key's equals and hashCode, a compute function): whatever it throws is
+            // that call's failure; escaping, it would end the caller's connection, which the broker takes for the
+            // caller's death (its locks released while it still runs)
             answer(call, Outcome.failed(Outcome.Failure.FUNCTION_FAILED, id.describe() + ": " + e));
         }
         return true;
@@ -58,12 +64,16 @@ public final class HostedMap extends Hosted {
                 call.request.second(), broker.loader(), "compute function");
         byte[] old = entries.get(key);
         Object result;
+        HandleId outer = COMPUTING.get();
+        COMPUTING.set(id);
         try {
             result = function.apply(key, old == null ? null : Codec.decode(old, broker.loader(), "value"));
-        } catch (Exception e) {
+        } catch (Throwable e) { // an Error too: see run
             answer(call, new Outcome(Outcome.Status.FAILED, Outcome.Failure.FUNCTION_FAILED, 0,
                     Codec.encode(e, "exception"), "compute(" + key + ") on " + id.describe() + " threw " + e));
             return;
+        } finally {
+            COMPUTING.set(outer);
         }
         byte[] encoded = result == null ? null : Codec.encode(result, "computed value");
         if (encoded == null) {
@@ -72,6 +82,22 @@ public final class HostedMap extends Hosted {
             entries.put(key, encoded);
         }
         answer(call, Outcome.done(0, encoded));
+    }
+
+    /**
+     * Refuses an operation on {@code target} that may wait, when this thread runs a compute function: the function
+     * holds its map (and, for a remote caller, the reader of that caller's connection, so not even its death would be
+     * seen), and what it waits for may never come (a lock its own caller holds, an item nobody puts).
+     *
+     * @throws IllegalStateException in a compute function
+     */
+    static void refuseWaitInCompute(HandleId target) {
+        HandleId map = COMPUTING.get();
+        if (map != null) {
+            throw new IllegalStateException("a compute function of " + map.describe() + " must not wait on "
+                    + target.describe() + ": it runs in the host holding the map, so every process using the map "
+                    + "would wait with it; use a zero timeout (tryLock, poll, tryAcquire with Duration.ZERO)");
+        }
     }
 
     private Object key(byte[] bytes) {
