@@ -37,9 +37,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The cluster key across real JVMs: one member started with {@code --auth-key-file} (on a non-loopback address of
- * this machine when it has one, which a member may bind only with a key), and pools with no key, another key and the
- * right key; a relay that alters one byte of a task or of an answer on its way; members that refuse to start.
+ * The cluster key across real JVMs: one member started with {@code --auth-key-file} on loopback, and pools with no
+ * key, another key and the right key; a relay that alters one byte of a task or of an answer on its way; members that refuse to start.
  *
  * <p>"Never decoded" is observed, not assumed: the tasks carry a {@link Tripwire}, which leaves a file behind in
  * whichever JVM decodes it; the right key's test shows those files appear when decoding does happen.
@@ -60,7 +59,9 @@ class ClusterKeyTest {
     @BeforeAll
     static void startKeyedMember() throws IOException {
         keyFile = keyFile("key", KEY, "rw-------");
-        cluster = TestCluster.start(1, List.of("--auth-key-file", keyFile.toString(), "--bind", nonLoopbackAddress()));
+        // Bound to loopback like every test member: the key's checks do not depend on the address, and tests send
+        // traffic to loopback only. The refusal test below names a non-loopback address; that member never binds it.
+        cluster = TestCluster.start(1, List.of("--auth-key-file", keyFile.toString()));
     }
 
     @AfterAll

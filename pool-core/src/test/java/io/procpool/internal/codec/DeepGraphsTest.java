@@ -64,8 +64,8 @@ class DeepGraphsTest {
     @Test
     void aGraphDeeperThanTheCallersStackRoundTripsThroughTheDeepStackThread() throws Exception {
         int depth = 50_000;
-        Node decoded = onSmallStack(() -> (Node) Codec.decode(Codec.encode(list(depth), "argument"),
-                DeepGraphsTest.class.getClassLoader(), "argument"));
+        Node decoded = onSmallStack(() -> Codec.decode(Codec.encode(list(depth), "argument"),
+                DeepGraphsTest.class.getClassLoader(), Node.class, "argument"));
         assertEquals(depth, length(decoded));
         assertEquals(depth - 1, decoded.value());
     }
