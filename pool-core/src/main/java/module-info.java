@@ -31,4 +31,9 @@ module io.procpool.core {
     opens io.procpool to com.esotericsoftware.kryo;
     opens io.procpool.internal.protocol to com.esotericsoftware.kryo;
     opens io.procpool.internal.calls to com.esotericsoftware.kryo;
+    // Handles of hosted objects (queues, locks, shared memory) travel wherever a value does: their records
+    // (HandleId, the region's id, the host's HostProcess) are read reflectively.
+    opens io.procpool.internal.handles to com.esotericsoftware.kryo;
+    opens io.procpool.internal.shm to com.esotericsoftware.kryo;
+    opens io.procpool.internal.process to com.esotericsoftware.kryo;
 }

@@ -326,6 +326,21 @@ public interface Pool extends AutoCloseable {
     PoolInsights insights();
 
     /**
+     * Sends {@code value} to the workers once instead of with every task that needs it (mpire's
+     * {@code shared_objects}, Spark's broadcast variables): it is encoded once, here, and each worker decodes it on
+     * its first {@link Shared#get()} and keeps it, respawned workers too. Tasks capture the returned handle, which
+     * travels as a few bytes. {@link Shared#close()} releases it everywhere; closing the pool closes it too.
+     *
+     * @param <T> the value's type
+     * @param value the value, not null
+     * @return its handle; {@code get()} in this JVM returns {@code value} itself
+     * @throws TaskSerializationException {@code value} cannot be encoded (naming the class); nothing is left behind
+     * @throws PoolException it does not fit in shared memory, or this kind of pool cannot share values (the message
+     *     says why)
+     */
+    <T> Shared<T> share(T value);
+
+    /**
      * This pool as a {@link ExecutorService}, for code written against the JDK's interface. Each {@code Callable} or
      * {@code Runnable} runs as one task in a worker, so it must be something Kryo can encode: a lambda typed as a plain
      * {@code Callable} is not (cast it to {@code Callable<T> & Serializable}, or use a class); one that cannot be

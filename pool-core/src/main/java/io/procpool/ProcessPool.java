@@ -45,6 +45,7 @@ public final class ProcessPool implements Pool {
     private final PoolConfig config;
     private final LocalSink sink;  // the local transport: the workers, their tasks, the pool's lifecycle
     private final PoolCalls calls; // what each call does with its tasks (chunking, ordering, progress)
+    private final PoolShares shares = new PoolShares(); // what share() sent, closed with the pool
 
     private ProcessPool(PoolConfig config, LocalSink sink) {
         this.config = config;
@@ -156,11 +157,18 @@ public final class ProcessPool implements Pool {
     @Override
     public void close() {
         sink.close();
+        shares.closeAll();
     }
 
     @Override
     public void terminate() {
         sink.terminate();
+        shares.closeAll();
+    }
+
+    @Override
+    public <T> Shared<T> share(T value) {
+        return shares.share(value);
     }
 
     @Override

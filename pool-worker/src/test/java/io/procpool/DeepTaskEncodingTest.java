@@ -59,7 +59,8 @@ class DeepTaskEncodingTest {
             } catch (TaskSerializationException e) {
                 System.out.println("too deep task refused: " + e.getMessage().lines().findFirst().orElse(""));
             }
-            System.out.println("pool still serves: " + pool.<String>apply(() -> new StringBuffer("s").append(1).toString()));
+            System.out.println("pool still serves: "
+                    + pool.<String>apply(() -> new StringBuffer("s").append(1).toString()));
         }
         try {
             System.out.println("caller: " + new StringBuffer("string").append("buffer") + " "

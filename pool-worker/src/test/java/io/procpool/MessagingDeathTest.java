@@ -250,4 +250,29 @@ class MessagingDeathTest {
         assertEquals(Optional.empty(), queue.poll(Duration.ZERO));
         assertTrue(child.join(Duration.ofSeconds(60)));
     }
+
+    @Test
+    void aThreadWithItsInterruptFlagSetDoesNotBreakItsProcesssConnection() throws Exception {
+        ProcessQueue<Integer> queue = ProcessQueue.create();
+        ProcessEvent go = ProcessEvent.create();
+        ProcessLock lock = ProcessLock.create();
+        JvmProcess child = elsewhere.child(() -> {
+            lock.lock();
+            Thread.currentThread().interrupt();
+            queue.put(1); // a write by an interrupted thread would close an interruptible channel
+            Thread.interrupted();
+            go.await(); // answered by a parent thread whose interrupt flag is set
+            queue.put(2);
+            lock.unlock();
+        });
+        assertEquals(Optional.of(1), queue.poll(Duration.ofSeconds(60)));
+        Thread.currentThread().interrupt();
+        go.set();
+        Thread.interrupted();
+        assertEquals(Optional.of(2), queue.poll(Duration.ofSeconds(60)));
+        assertTrue(child.join(Duration.ofSeconds(60)));
+        assertEquals(0, child.exitCode().orElseThrow(), "the child's connection survived");
+        assertTrue(lock.tryLock(Duration.ZERO), "released by unlock, not by a death");
+        assertEquals(OptionalLong.empty(), lock.acquiredAfterDeathOf());
+    }
 }

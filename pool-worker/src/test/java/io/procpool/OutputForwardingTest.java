@@ -1,13 +1,19 @@
 package io.procpool;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,6 +91,47 @@ class OutputForwardingTest {
         for (String line : ours) {
             assertTrue(line.equals("a".repeat(3000)) || line.equals("b".repeat(3000)), "a mixed line");
         }
+    }
+
+    /**
+     * Regression (issue 16): the parent printed children's lines on the threads that read their pipes, so a parent
+     * stdout nobody read (a pipe to a stopped process, a paused terminal) held up every answer behind a line.
+     */
+    @Test
+    void aBlockedParentStdoutDoesNotHoldUpAnswers() throws Exception {
+        PipedInputStream unread = new PipedInputStream(1); // one byte of room; nobody reads until the end
+        PipedOutputStream stdout = new PipedOutputStream(unread);
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+        ByteArrayOutputStream readAtLast = new ByteArrayOutputStream();
+        Thread reader = new Thread(() -> {
+            try {
+                unread.transferTo(readAtLast);
+            } catch (IOException e) {
+                // the pipe broke: the assertions below say what was read
+            }
+        }, "test-late-stdout-reader");
+        try (ProcessPool blocked = ProcessPool.builder().workers(1).name("blocked-stdout").build()) {
+            try {
+                for (int i = 0; i < 5; i++) {
+                    int task = i;
+                    assertEquals(task, blocked.applyAsync(() -> {
+                        System.out.println("printed by task " + task);
+                        return task;
+                    }).get(10, TimeUnit.SECONDS), "answer " + task + " waited for the parent's stdout");
+                }
+            } finally {
+                reader.start(); // the stream takes lines again
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> readAtLast.toString(StandardCharsets.UTF_8)
+                    .contains("printed by task 4"));
+        } finally {
+            System.setOut(original);
+            stdout.close(); // the reader's end of stream
+            reader.join(10_000);
+        }
+        assertEquals(5, readAtLast.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("printed by"))
+                .count(), "a line was lost");
     }
 
     @Test

@@ -42,6 +42,9 @@ final class RawPipe {
             } catch (java.io.EOFException e) {
                 return;
             }
+            if (length > buffer.length) {
+                buffer = new byte[length];
+            }
             in.readFully(buffer, 0, length);
             out.writeInt(length);
             out.write(buffer, 0, length);
@@ -51,10 +54,15 @@ final class RawPipe {
         }
     }
 
-    static void measure(Map<String, Double> metrics) throws Exception {
+    /** A JVM running {@link #main}: the echo child. */
+    private static Process startEchoChild() throws IOException {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+        return new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
                 RawPipe.class.getName())).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    static void measure(Map<String, Double> metrics) throws Exception {
+        Process child = startEchoChild();
         try {
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(child.getOutputStream(), 1 << 16));
             DataInputStream in = new DataInputStream(new BufferedInputStream(child.getInputStream(), 1 << 16));
@@ -75,36 +83,63 @@ final class RawPipe {
             put(metrics, "raw.pingpong_median_us", nanos[PING_N / 2] / 1e3);
             put(metrics, "raw.pingpong_min_us", nanos[0] / 1e3);
 
-            byte[] payload = new byte[ECHO_BYTES];
-            Thread writer = new Thread(() -> {
-                try {
-                    for (int i = 0; i < ECHO_N; i++) {
-                        out.writeInt(payload.length);
-                        out.write(payload);
-                    }
-                    out.flush();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }, "raw-writer");
-            long start = System.nanoTime();
-            writer.start();
-            byte[] back = new byte[ECHO_BYTES];
-            long received = 0;
-            for (int i = 0; i < ECHO_N; i++) {
-                int length = in.readInt();
-                in.readFully(back, 0, length);
-                received += length;
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            writer.join();
-            PoolBench.check(received == (long) ECHO_N * ECHO_BYTES, "raw echo bytes");
-            put(metrics, "raw.echo_payload_mb_per_s", received / 1e6 / seconds);
+            put(metrics, "raw.echo_payload_mb_per_s", echoMbPerSecond(out, in, ECHO_BYTES, ECHO_N));
             out.close();
             child.waitFor();
         } finally {
             child.destroyForcibly();
         }
+    }
+
+    /**
+     * Echo passes of {@code items} messages of {@code itemBytes} each through a fresh echo child, a writer thread
+     * feeding while the calling thread reads: MB/s of payload for each pass.
+     */
+    static double[] echoPasses(int itemBytes, int items, int passes) throws Exception {
+        Process child = startEchoChild();
+        try {
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(child.getOutputStream(), 1 << 16));
+            DataInputStream in = new DataInputStream(new BufferedInputStream(child.getInputStream(), 1 << 16));
+            double[] rates = new double[passes];
+            for (int pass = 0; pass < passes; pass++) {
+                rates[pass] = echoMbPerSecond(out, in, itemBytes, items);
+            }
+            out.close();
+            child.waitFor();
+            return rates;
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /** Streams {@code items} messages of {@code itemBytes} to the echo child and reads them back: MB/s of payload. */
+    private static double echoMbPerSecond(DataOutputStream out, DataInputStream in, int itemBytes, int items)
+            throws Exception {
+        byte[] payload = new byte[itemBytes];
+        Thread writer = new Thread(() -> {
+            try {
+                for (int i = 0; i < items; i++) {
+                    out.writeInt(payload.length);
+                    out.write(payload);
+                }
+                out.flush();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "raw-writer");
+        long start = System.nanoTime();
+        writer.start();
+        byte[] back = new byte[itemBytes];
+        long received = 0;
+        for (int i = 0; i < items; i++) {
+            int length = in.readInt();
+            in.readFully(back, 0, length);
+            received += length;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        writer.join();
+        PoolBench.check(received == (long) items * itemBytes, "raw echo bytes");
+        return received / 1e6 / seconds;
     }
 
     private static void put(Map<String, Double> metrics, String name, double value) {

@@ -1,21 +1,17 @@
 package io.procpool.dashboard;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.procpool.Pool;
 import io.procpool.PoolException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,19 +28,21 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Served by the JDK's own {@code com.sun.net.httpserver}: {@code GET /} is the page (HTML, CSS and JavaScript from
- * this jar; nothing is fetched from elsewhere), which polls {@code GET /api/insights}, the snapshot as JSON with the
- * records' names (instants in epoch milliseconds, durations in milliseconds). No endpoint changes the pool; every
- * other method is refused with 405.
+ * <p>{@code GET /} is the page (HTML, CSS and JavaScript from this jar; nothing is fetched from elsewhere), which polls
+ * {@code GET /api/insights}, the snapshot as JSON with the records' names (instants in epoch milliseconds, durations
+ * in milliseconds). No endpoint changes the pool; every other method is refused with 405. Served by
+ * {@link DashboardServer}: a client that stalls holds one of its threads for a few seconds and blocks nobody else.
  *
  * <p>Security: {@link #start(Pool)} listens on the loopback interface only, so only this machine's users see it.
  * Another address ({@link #start(Pool, InetSocketAddress)}) is the caller's explicit choice and shows, without
  * authentication or TLS, to anyone who can reach it: the workers' pids, memory and CPU, the tasks' function names, the
  * failures' messages and stack traces, and the tasks' arguments when the pool records them
- * ({@code recordArguments(true)}).
+ * ({@code recordArguments(true)}). A request naming another host ({@code Host: evil.example}) gets 421, so a web
+ * page elsewhere cannot read the snapshot through DNS rebinding; every answer carries a Content-Security-Policy that
+ * allows only this server's own scripts, styles and requests, and no framing.
  *
- * <p>Thread-safety: thread-safe; requests are served one at a time on one daemon thread of its own. {@link #close()}
- * is idempotent.
+ * <p>Thread-safety: thread-safe; requests are served on a few daemon threads of its own. {@link #close()} is
+ * idempotent.
  */
 public final class PoolDashboard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PoolDashboard.class);
@@ -54,17 +52,24 @@ public final class PoolDashboard implements AutoCloseable {
             "/index.html", "index.html",
             "/dashboard.css", "dashboard.css",
             "/dashboard.js", "dashboard.js");
+    /** The page's own files and requests only; no inline script or style, no plug-ins, no framing. */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    private static final Map<String, String> HEADERS = Map.of(
+            "Cache-Control", "no-store",
+            "X-Content-Type-Options", "nosniff",
+            "Content-Security-Policy", CONTENT_SECURITY_POLICY,
+            "X-Frame-Options", "DENY",
+            "Referrer-Policy", "no-referrer");
 
     private final Pool pool;
-    private final HttpServer server;
-    private final ExecutorService thread;
+    private final DashboardServer server;
     private final URI uri;
 
-    private PoolDashboard(Pool pool, HttpServer server, ExecutorService thread) {
+    private PoolDashboard(Pool pool, InetSocketAddress address) throws IOException {
         this.pool = pool;
-        this.server = server;
-        this.thread = thread;
-        InetSocketAddress bound = server.getAddress();
+        this.server = DashboardServer.start(address, this::handle);
+        InetSocketAddress bound = server.address();
         String host = bound.getAddress().isAnyLocalAddress() ? "127.0.0.1" : bound.getAddress().getHostAddress();
         this.uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort() + "/");
     }
@@ -92,23 +97,13 @@ public final class PoolDashboard implements AutoCloseable {
     public static PoolDashboard start(Pool pool, InetSocketAddress address) {
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(address, "address");
-        HttpServer server;
         try {
-            server = HttpServer.create(address, 16);
+            PoolDashboard dashboard = new PoolDashboard(pool, address);
+            LOG.debug("dashboard of {} at {}", pool, dashboard.uri);
+            return dashboard;
         } catch (IOException e) {
             throw new PoolException("the dashboard could not listen on " + address + ": " + e.getMessage(), e);
         }
-        ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
-            Thread t = new Thread(runnable, "procpool-dashboard-" + server.getAddress().getPort());
-            t.setDaemon(true);
-            return t;
-        });
-        PoolDashboard dashboard = new PoolDashboard(pool, server, thread);
-        server.createContext("/", dashboard::handle);
-        server.setExecutor(thread);
-        server.start();
-        LOG.debug("dashboard of {} at {}", pool, dashboard.uri);
-        return dashboard;
     }
 
     /** @return where the page is, such as {@code http://127.0.0.1:40123/} */
@@ -119,33 +114,27 @@ public final class PoolDashboard implements AutoCloseable {
     /** Stops serving at once; idempotent. The pool goes on. */
     @Override
     public void close() {
-        server.stop(0);
-        thread.shutdownNow();
+        server.close();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                send(exchange, 405, "text/plain", "read-only: GET only\n".getBytes(StandardCharsets.UTF_8));
-                return;
-            }
-            String path = exchange.getRequestURI().getPath();
-            if (path.equals("/api/insights")) {
-                byte[] json = InsightsJson.write(pool.toString(), pool.insights()).getBytes(StandardCharsets.UTF_8);
-                send(exchange, 200, "application/json", json);
-                return;
-            }
-            String resource = STATIC.get(path);
-            if (resource == null) {
-                send(exchange, 404, "text/plain", ("no such page: " + path + "\n").getBytes(StandardCharsets.UTF_8));
-                return;
-            }
-            send(exchange, 200, contentType(resource), resource(resource));
-        } catch (RuntimeException e) {
-            LOG.warn("dashboard request {} failed", exchange.getRequestURI(), e);
-            throw e;
+    private DashboardServer.Response handle(DashboardServer.Request request) throws IOException {
+        if (!"GET".equals(request.method()) && !"HEAD".equals(request.method())) {
+            Map<String, String> headers = new HashMap<>(HEADERS);
+            headers.put("Allow", "GET, HEAD");
+            return new DashboardServer.Response(405, "text/plain", "read-only: GET only\n".getBytes(
+                    StandardCharsets.UTF_8), headers);
         }
+        String path = request.path();
+        if (path.equals("/api/insights")) {
+            byte[] json = InsightsJson.write(pool.toString(), pool.insights()).getBytes(StandardCharsets.UTF_8);
+            return new DashboardServer.Response(200, "application/json", json, HEADERS);
+        }
+        String resource = STATIC.get(path);
+        if (resource == null) {
+            return new DashboardServer.Response(404, "text/plain", ("no such page: " + path + "\n").getBytes(
+                    StandardCharsets.UTF_8), HEADERS);
+        }
+        return new DashboardServer.Response(200, contentType(resource), resource(resource), HEADERS);
     }
 
     private static byte[] resource(String name) {
@@ -162,18 +151,5 @@ public final class PoolDashboard implements AutoCloseable {
     private static String contentType(String resource) {
         return resource.endsWith(".html") ? "text/html; charset=utf-8"
                 : resource.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
-    }
-
-    private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        boolean head = "HEAD".equals(exchange.getRequestMethod());
-        exchange.sendResponseHeaders(status, head ? -1 : body.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
     }
 }

@@ -11,7 +11,7 @@
     Object.keys(attrs || {}).forEach(function (k) {
       if (k === 'text') { node.textContent = attrs[k]; }
       else if (k === 'cls') { node.className = attrs[k]; }
-      else if (k === 'style') { node.setAttribute('style', attrs[k]); }
+      else if (k === 'style') { node.style.cssText = attrs[k]; } // CSSOM: the page's CSP allows no style attributes
       else { node.setAttribute(k, attrs[k]); }
     });
     (children || []).forEach(function (c) { if (c) { node.appendChild(c); } });

@@ -99,6 +99,9 @@ class PoolDashboardBrowserTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> workerPidsOnPage().equals(pids));
         double first = await().atMost(Duration.ofSeconds(30)).until(this::progressOnPage, f -> f > 0);
         await().atMost(Duration.ofSeconds(30)).until(() -> progressOnPage() > first);
+        // the page's Content-Security-Policy allows no style attributes: the bars get their widths through CSSOM
+        assertTrue(browser.executeScript("var bar = document.querySelector('#calls .bar-fill');"
+                + " return bar ? bar.style.width : '';").toString().endsWith("%"), "the progress bar has no width");
 
         TaskCallable<Integer> throwing = () -> {
             throw new IllegalArgumentException("checksum mismatch in part-0042.bin");

@@ -49,6 +49,8 @@ public final class Examples {
             new Example("subclass", "a subclass of JvmProcess overrides run()", Subclass::main),
             new Example("pool-traceback", "a task fails in a pool worker: the trace shows the worker's line",
                     PoolTraceback::main),
+            new Example("shared", "a number and an array in shared memory set by a child; a dictionary shared with "
+                    + "a pool once", SharedData::main),
             new Example("cluster", "the primes counted on a Hazelcast cluster of 2 member JVMs and on a ProcessPool",
                     Cluster::main),
             new Example("consumers", "consumers take tasks from a JoinableProcessQueue until a poison pill; the "

@@ -65,8 +65,14 @@ class ExamplesTest {
         List<String> names = runOk("list").stdout().stream().map(line -> line.split(" ")[0]).toList();
         assertEquals(List.of("isolation", "digest", "wordcount", "speedup", "spawn", "args", "import-target", "names",
                 "daemon", "join", "join-timeout", "terminate", "exitcodes", "logging", "logger-level", "subclass",
-                "pool-traceback", "cluster", "consumers", "event", "lock", "condition", "semaphore", "shared-map",
-                "mapreduce"), names);
+                "pool-traceback", "shared", "cluster", "consumers", "event", "lock", "condition", "semaphore",
+                "shared-map", "mapreduce"), names);
+    }
+
+    @Test
+    void sharedMemoryIsSetByTheChildAndTheSharedDictionaryLookedUpByTheTasks() throws Exception {
+        assertEquals(List.of("3.1415927", "[0, -1, -2, -3, -4, -5, -6, -7, -8, -9]", "[un, deux, trois, ?] (4 lookups)"),
+                runOk("shared").stdout());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.procpool.examples;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -24,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 record JavaRun(int exitCode, List<String> stdout, List<String> stderr) {
     /** A hang guard, never a timing assertion: the slowest run takes a few seconds. */
     private static final long HANG_GUARD_SECONDS = 120;
+    /** The examples' jar the build made; the tests run it as a user does, with {@code java -jar}. */
+    static final Path EXAMPLES_JAR = Paths.get(System.getProperty("examples.jar", "target/pool-examples.jar"));
 
     /**
      * Runs this JVM's {@code java} with {@code args}, its output captured in files under {@code directory}.
@@ -67,5 +71,23 @@ record JavaRun(int exitCode, List<String> stdout, List<String> stderr) {
         }
         return new JavaRun(process.exitValue(), Files.readAllLines(stdout, StandardCharsets.UTF_8),
                 Files.readAllLines(stderr, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Runs the {@code pool-traceback} example on the runtime in {@code javaHome}, with {@code temporary} as its
+     * {@code java.io.tmpdir} (where the workers' class archives go). It runs in {@code directory}, where its output
+     * files go, and so does the crash report of a worker that dies of a broken archive.
+     */
+    static JavaRun poolTraceback(Path javaHome, Path directory, Path temporary)
+            throws IOException, InterruptedException {
+        return java(javaHome, directory, List.of("-Djava.io.tmpdir=" + temporary, "-jar",
+                EXAMPLES_JAR.toAbsolutePath().toString(), "pool-traceback"), directory);
+    }
+
+    /** Asserts that this run of {@code pool-traceback} ended well, printed its traceback, and nothing on stderr. */
+    void assertPrintsOnlyTheTraceback() {
+        assertEquals(0, exitCode, this::toString);
+        assertTrue(stdout.contains("Caused by: java.lang.ArithmeticException: / by zero"), this::toString);
+        assertEquals(List.of(), stderr, this::toString);
     }
 }

@@ -1,6 +1,5 @@
 package io.procpool.examples;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Jdk25Test {
     private static final String JDK_25 = "/usr/lib/jvm/temurin-25-jdk-amd64";
-    private static final Path JAR = Paths.get(System.getProperty("examples.jar", "target/pool-examples.jar"));
 
     @TempDir
     Path directory;
@@ -35,22 +33,10 @@ class Jdk25Test {
         assertTrue(Files.isExecutable(jdk.resolve("bin").resolve("java")), "this test needs Temurin 25 at " + JDK_25
                 + " (apt-get install temurin-25-jdk from Adoptium's repository)");
         Path temporary = Files.createDirectories(directory.resolve("tmp")); // a fresh AOT cache directory
-        assertPrintsOnlyTheTraceback(poolTraceback(jdk, temporary));
+        JavaRun.poolTraceback(jdk, directory, temporary).assertPrintsOnlyTheTraceback(); // no Unsafe warning either
         Awaitility.await("the AOT cache assembled after the first run").atMost(Duration.ofSeconds(120))
                 .until(() -> aotCaches(temporary).size() == 1);
-        assertPrintsOnlyTheTraceback(poolTraceback(jdk, temporary));
-    }
-
-    private static void assertPrintsOnlyTheTraceback(JavaRun run) {
-        assertEquals(0, run.exitCode(), run::toString);
-        assertTrue(run.stdout().contains("Caused by: java.lang.ArithmeticException: / by zero"), run::toString);
-        assertTrue(run.stderr().stream().noneMatch(line -> line.contains("sun.misc.Unsafe")), run::toString);
-        assertEquals(List.of(), run.stderr(), run::toString);
-    }
-
-    private JavaRun poolTraceback(Path jdk, Path temporary) throws IOException, InterruptedException {
-        return JavaRun.java(jdk, directory, List.of("-Djava.io.tmpdir=" + temporary, "-jar", JAR.toString(),
-                "pool-traceback"));
+        JavaRun.poolTraceback(jdk, directory, temporary).assertPrintsOnlyTheTraceback();
     }
 
     private static List<Path> aotCaches(Path temporary) throws IOException {

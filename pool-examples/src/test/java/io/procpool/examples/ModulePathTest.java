@@ -46,6 +46,10 @@ class ModulePathTest {
                 "    public static void main(String[] args) {",
                 "        try (ProcessPool pool = ProcessPool.create(2)) {",
                 "            System.out.println(pool.map(n -> new Square(n, n * n), List.of(1, 2, 3)));",
+                "            try (io.procpool.SharedLong sum = io.procpool.SharedLong.create(0)) {",
+                "                pool.map(n -> sum.addAndGet(n), List.of(1, 2, 3));",
+                "                System.out.println(\"shared \" + sum.get() + \" \" + pool.share(7).get());",
+                "            }",
                 "            System.out.println(Main.class.getModule().getName() + \" \"",
                 "                    + ProcessPool.class.getModule().getName());",
                 "        }",
@@ -62,13 +66,13 @@ class ModulePathTest {
     void mapWorksOnTheModulePath() throws Exception {
         List<String> lines = run("--module-path", jars + File.pathSeparator + classes, "-m",
                 "demo.modular/demo.modular.Main");
-        assertEquals(List.of(EXPECTED, "demo.modular io.procpool.core"), lines);
+        assertEquals(List.of(EXPECTED, "shared 6 7", "demo.modular io.procpool.core"), lines);
     }
 
     @Test
     void mapWorksOnTheClassPath() throws Exception {
         List<String> lines = run("-cp", jars + File.pathSeparator + classes, "demo.modular.Main");
-        assertEquals(List.of(EXPECTED, "null null"), lines); // unnamed modules
+        assertEquals(List.of(EXPECTED, "shared 6 7", "null null"), lines); // unnamed modules
     }
 
     /** Runs java with {@code args}, which must exit 0, and returns its stdout. */

@@ -6,6 +6,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.procpool.Pool;
 import io.procpool.PoolException;
 import io.procpool.PoolInsights;
+import io.procpool.Shared;
 import io.procpool.WorkerInfo;
 import io.procpool.hazelcast.internal.ClusterKey;
 import io.procpool.hazelcast.internal.ClusterSink;
@@ -192,6 +193,22 @@ public final class HazelcastPool implements Pool {
     public void terminate() {
         sink.terminate();
         shutDownOwnInstance();
+    }
+
+    /**
+     * Refused: a {@link Shared} value lives in the shared memory of one machine, which the members of a cluster do
+     * not map. Send the value with the tasks, or load it on each member (a member's static cache).
+     *
+     * @param <T> the value's type
+     * @param value not shared
+     * @return never
+     * @throws PoolException always
+     */
+    @Override
+    public <T> Shared<T> share(T value) {
+        throw new PoolException("share() is not supported by HazelcastPool: a Shared value lives in one machine's "
+                + "shared memory, which cluster members do not map; capture the value in the tasks, or load it on "
+                + "each member");
     }
 
     private void shutDownOwnInstance() {

@@ -1,9 +1,8 @@
 package io.procpool.worker;
 
 import io.procpool.internal.process.ExitStatus;
-import io.procpool.internal.protocol.Frame;
-import io.procpool.internal.protocol.FrameType;
 import io.procpool.internal.protocol.FrameWriter;
+import io.procpool.internal.protocol.ToParent;
 import java.io.IOException;
 import sun.misc.Signal;
 
@@ -22,7 +21,7 @@ final class ExitAnnouncer {
     private ExitAnnouncer() {
     }
 
-    static void install(FrameWriter frames, Runnable beforeExit) {
+    static void install(FrameWriter<ToParent> frames, Runnable beforeExit) {
         for (String name : new String[] {"TERM", "INT", "HUP"}) {
             try {
                 Signal.handle(new Signal(name), caught -> {
@@ -38,7 +37,7 @@ final class ExitAnnouncer {
             long announcement = signal == 0 ? ExitStatus.ANNOUNCED_EXIT : signal;
             try {
                 synchronized (frames) {
-                    frames.write(Frame.of(FrameType.EXIT, announcement));
+                    frames.write(new ToParent.Exit(announcement));
                     frames.flush();
                 }
             } catch (IOException e) {

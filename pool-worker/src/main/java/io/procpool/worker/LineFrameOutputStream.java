@@ -1,10 +1,11 @@
 package io.procpool.worker;
 
-import io.procpool.internal.protocol.FrameType;
 import io.procpool.internal.protocol.FrameWriter;
+import io.procpool.internal.protocol.ToParent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * What {@code System.out} and {@code System.err} write to inside a worker: bytes are gathered into lines, and each
@@ -19,11 +20,11 @@ final class LineFrameOutputStream extends OutputStream {
     /** A line longer than this is sent in pieces, so one runaway print cannot grow without bound. */
     private static final int MAX_LINE = 64 * 1024;
 
-    private final FrameWriter frames;
-    private final int stream;
+    private final FrameWriter<ToParent> frames;
+    private final ToParent.OutputLine.Stream stream;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(); // guarded by this
 
-    LineFrameOutputStream(FrameWriter frames, int stream) {
+    LineFrameOutputStream(FrameWriter<ToParent> frames, ToParent.OutputLine.Stream stream) {
         this.frames = frames;
         this.stream = stream;
     }
@@ -88,7 +89,7 @@ final class LineFrameOutputStream extends OutputStream {
             length--; // a Windows-style line end; the parent adds its own separator
         }
         synchronized (frames) {
-            frames.write(FrameType.OUTPUT, stream, bytes, 0, length);
+            frames.write(new ToParent.OutputLine(stream, new String(bytes, 0, length, StandardCharsets.UTF_8)));
             frames.flush();
         }
     }

@@ -6,9 +6,9 @@ import io.procpool.TaskSerializationException;
 import io.procpool.internal.codec.Codec;
 import io.procpool.internal.process.ChildJvm;
 import io.procpool.internal.process.CurrentProcess;
-import io.procpool.internal.protocol.Frame;
 import io.procpool.internal.protocol.FrameReader;
 import io.procpool.internal.protocol.Payloads;
+import io.procpool.internal.protocol.ToWorker;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Optional;
@@ -30,12 +30,12 @@ final class ProcessRunner {
     /** How long the JVM may take to run its shutdown hooks once the parent is gone, before it halts. */
     private static final long PARENT_GONE_GRACE_MILLIS = 2_000;
 
-    private final FrameReader input;
+    private final FrameReader<ToWorker> input;
     private final WorkerMain.Output output;
     /** The lifecycle logs under the public class's name, in the parent and in the child. */
     private final Logger log;
 
-    ProcessRunner(FrameReader input, WorkerMain.Output output) {
+    ProcessRunner(FrameReader<ToWorker> input, WorkerMain.Output output) {
         this.input = input;
         this.output = output;
         this.log = lifecycleLogger();
@@ -52,12 +52,12 @@ final class ProcessRunner {
         return LoggerFactory.getLogger(JvmProcess.class);
     }
 
-    void run(Frame start) {
+    void run(ToWorker.StartProcess start) {
         watchParentChannel();
         JvmProcess self;
         try {
-            self = describe((Payloads.ProcessStart) Codec.decode(start.payload(),
-                    ClassLoader.getSystemClassLoader(), "process target"));
+            self = describe(Codec.decode(start.start().bytes(),
+                    ClassLoader.getSystemClassLoader(), Payloads.ProcessStart.class, "process target"));
         } catch (TaskSerializationException e) {
             System.err.print("Cannot start process \"" + System.getProperty(ChildJvm.NAME_PROPERTY) + "\": ");
             e.printStackTrace();

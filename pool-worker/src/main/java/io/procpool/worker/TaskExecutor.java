@@ -5,9 +5,10 @@ import io.procpool.TaskCallable;
 import io.procpool.TaskFunction;
 import io.procpool.TaskSerializationException;
 import io.procpool.internal.codec.Codec;
-import io.procpool.internal.protocol.Frame;
-import io.procpool.internal.protocol.FrameType;
+import io.procpool.internal.protocol.Encoded;
 import io.procpool.internal.protocol.Payloads;
+import io.procpool.internal.protocol.ToParent;
+import io.procpool.internal.protocol.ToWorker;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -93,39 +94,55 @@ public final class TaskExecutor {
      * @param task the CALL or CHUNK frame
      * @return the RESULT or FAILURE frame for it
      */
-    public Frame execute(Frame task) {
+    public ToParent.Answer execute(ToWorker.TaskFrame task) {
         long start = System.nanoTime();
+        Object result;
         try {
-            Object result = task.type() == FrameType.CALL ? runCall(task) : runChunk(task);
-            return resultFrame(task.id(), System.nanoTime() - start, result);
-        } catch (ChunkFailure failure) {
-            return failureFrame(task.id(), System.nanoTime() - start, failure.failure);
+            result = task.runBy(runner);
+        } catch (Failed failure) {
+            return failureFrame(task.taskId(), System.nanoTime() - start, failure.failure);
+        }
+        return resultFrame(task.taskId(), System.nanoTime() - start, result);
+    }
+
+    private final Dispatch runner = new Dispatch();
+
+    /** Runs each kind of task on the calling thread; a failure leaves as a {@link Failed}. */
+    private final class Dispatch implements ToWorker.TaskFrame.Runner<Object> {
+        @Override
+        public Object call(ToWorker.Call task) {
+            return runCall(task);
+        }
+
+        @Override
+        public Object chunk(ToWorker.Chunk task) {
+            return runChunk(task);
         }
     }
 
     private Object decodeFunction(byte[] payload) {
         try {
-            return decode(payload, "function");
+            return decode(payload, TaskFunction.class, "function");
         } catch (TaskSerializationException e) {
             return e;
         }
     }
 
     /** Decodes, turning any Error the codec lets through (OutOfMemoryError) into its serialization failure. */
-    private Object decode(byte[] payload, String what) {
+    private <T> T decode(byte[] payload, Class<T> type, String what) {
         try {
-            return Codec.decode(payload, loader, what);
+            return Codec.decode(payload, loader, type, what);
         } catch (Error e) {
             throw new TaskSerializationException("cannot decode the " + what + ": " + e, e.getClass().getName(), e);
         }
     }
 
     /** The codec failure, noting an Error in it (see the class comment). */
-    private ChunkFailure codecFailure(int index, Object[] completed, TaskSerializationException e) {
+    private Failed codecFailure(int index, Object[] completed, TaskSerializationException e) {
         if (struckByError(e)) {
             codecErrorStruck = true;
         }
-        return new ChunkFailure(Payloads.TaskFailure.ofCodec(index, completed, e));
+        return new Failed(Payloads.TaskFailure.ofCodec(index, completed, e));
     }
 
     /** Whether an Error is in the failure's cause chain: the codec itself broke, not just the data. */
@@ -139,24 +156,24 @@ public final class TaskExecutor {
         return false;
     }
 
-    private Object runCall(Frame task) throws ChunkFailure {
+    private Object runCall(ToWorker.Call task) {
         TaskCallable<?> callable;
         try {
-            callable = (TaskCallable<?>) decode(task.payload(), "task");
+            callable = decode(task.task().bytes(), TaskCallable.class, "task");
         } catch (TaskSerializationException e) {
             throw codecFailure(0, new Object[0], e);
         }
         try {
             return callable.call();
         } catch (Throwable t) {
-            throw new ChunkFailure(Payloads.TaskFailure.ofTask(0, new Object[0], t));
+            throw new Failed(Payloads.TaskFailure.ofTask(0, new Object[0], t));
         }
     }
 
-    private Object[] runChunk(Frame task) throws ChunkFailure {
+    private Object[] runChunk(ToWorker.Chunk task) {
         Payloads.ChunkRequest request;
         try {
-            request = (Payloads.ChunkRequest) decode(task.payload(), "arguments");
+            request = decode(task.task().bytes(), Payloads.ChunkRequest.class, "arguments");
         } catch (TaskSerializationException e) {
             throw codecFailure(0, new Object[0], e);
         }
@@ -165,7 +182,7 @@ public final class TaskExecutor {
             throw codecFailure(0, new Object[0], e);
         }
         if (!(function instanceof TaskFunction<?, ?>)) {
-            throw new ChunkFailure(Payloads.TaskFailure.ofTask(0, new Object[0], new IllegalStateException(
+            throw new Failed(Payloads.TaskFailure.ofTask(0, new Object[0], new IllegalStateException(
                     "function " + request.functionId() + " is not registered in " + workerName)));
         }
         @SuppressWarnings("unchecked")
@@ -176,16 +193,16 @@ public final class TaskExecutor {
             try {
                 results[i] = fn.apply(items[i]);
             } catch (Throwable t) {
-                throw new ChunkFailure(Payloads.TaskFailure.ofTask(i, Arrays.copyOf(results, i), t));
+                throw new Failed(Payloads.TaskFailure.ofTask(i, Arrays.copyOf(results, i), t));
             }
         }
         return results;
     }
 
     /** The RESULT frame, or a FAILURE frame when the result will not encode. */
-    private Frame resultFrame(long taskId, long nanos, Object result) {
+    private ToParent.Answer resultFrame(long taskId, long nanos, Object result) {
         try {
-            return new Frame(FrameType.RESULT, taskId, encodeResult(nanos, result));
+            return new ToParent.Result(taskId, new Encoded(encodeResult(nanos, result)));
         } catch (TaskSerializationException e) {
             if (struckByError(e)) {
                 // no second try item by item: more codec work in a JVM an Error struck can only fail worse
@@ -219,7 +236,7 @@ public final class TaskExecutor {
      * The FAILURE frame; if the partial results will not encode, the failure travels without them, and if even that
      * fails, as a stand-in made of the names alone, so that every task gets its answer.
      */
-    private Frame failureFrame(long taskId, long nanos, Payloads.TaskFailure failure) {
+    private ToParent.Failure failureFrame(long taskId, long nanos, Payloads.TaskFailure failure) {
         byte[] payload;
         try {
             payload = Codec.encodeFailure(nanos, failure);
@@ -234,7 +251,7 @@ public final class TaskExecutor {
                                 "the task's failure could not be encoded: " + again.getClass().getName())));
             }
         }
-        return new Frame(FrameType.FAILURE, taskId, payload);
+        return new ToParent.Failure(taskId, new Encoded(payload));
     }
 
     private void noteCodecError(Throwable e) {
@@ -243,12 +260,12 @@ public final class TaskExecutor {
         }
     }
 
-    /** Carries a task's failure out of the runner's helpers. */
-    private static final class ChunkFailure extends Exception {
+    /** Carries a task's failure out of the runner's helpers (unchecked, to pass through the task's runner). */
+    private static final class Failed extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final transient Payloads.TaskFailure failure;
 
-        ChunkFailure(Payloads.TaskFailure failure) {
+        Failed(Payloads.TaskFailure failure) {
             super(null, null, false, false);
             this.failure = failure;
         }

@@ -1,11 +1,10 @@
 package io.procpool.worker;
 
 import io.procpool.internal.process.ChildJvm;
-import io.procpool.internal.process.OutputSink;
-import io.procpool.internal.protocol.Frame;
 import io.procpool.internal.protocol.FrameReader;
-import io.procpool.internal.protocol.FrameType;
 import io.procpool.internal.protocol.FrameWriter;
+import io.procpool.internal.protocol.ToParent;
+import io.procpool.internal.protocol.ToWorker;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
@@ -39,14 +38,12 @@ public final class WorkerMain {
      * @throws IOException the channel to the parent failed before the first frame
      */
     public static void main(String[] args) throws IOException {
-        FrameWriter frames = new FrameWriter(
-                new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), PIPE_BUFFER),
-                FrameType.Direction.TO_PARENT);
-        FrameReader input = new FrameReader(
-                new BufferedInputStream(new FileInputStream(FileDescriptor.in), PIPE_BUFFER),
-                FrameType.Direction.TO_WORKER);
-        LineFrameOutputStream out = new LineFrameOutputStream(frames, OutputSink.STDOUT);
-        LineFrameOutputStream err = new LineFrameOutputStream(frames, OutputSink.STDERR);
+        FrameWriter<ToParent> frames = FrameWriter.toParent(
+                new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), PIPE_BUFFER));
+        FrameReader<ToWorker> input = FrameReader.toWorker(
+                new BufferedInputStream(new FileInputStream(FileDescriptor.in), PIPE_BUFFER));
+        LineFrameOutputStream out = new LineFrameOutputStream(frames, ToParent.OutputLine.Stream.OUT);
+        LineFrameOutputStream err = new LineFrameOutputStream(frames, ToParent.OutputLine.Stream.ERR);
         System.setIn(new ByteArrayInputStream(new byte[0]));
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
@@ -55,13 +52,13 @@ public final class WorkerMain {
         ParentWatch.start();
 
         String name = System.getProperty(ChildJvm.NAME_PROPERTY, "worker");
-        Frame first = input.read();
+        ToWorker first = input.read();
         if (first == null) {
             System.exit(0); // the parent went away before saying anything
-        } else if (first.type() == FrameType.INIT) {
-            new TaskLoop(name, frames, input, output).run(first);
-        } else if (first.type() == FrameType.START_PROCESS) {
-            new ProcessRunner(input, output).run(first);
+        } else if (first instanceof ToWorker.Init init) {
+            new TaskLoop(name, frames, input, output).run(init);
+        } else if (first instanceof ToWorker.StartProcess start) {
+            new ProcessRunner(input, output).run(start);
         } else {
             throw new IllegalStateException("first frame must be INIT or START_PROCESS, got " + first);
         }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.procpool.JvmProcess;
-import io.procpool.internal.protocol.FrameType;
 import io.procpool.internal.protocol.FrameWriter;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -29,8 +28,7 @@ class ExitAnnouncerTest {
         JvmProcess child = new JvmProcess("announcer-during-shutdown", () ->
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
-                        ExitAnnouncer.install(new FrameWriter(OutputStream.nullOutputStream(),
-                                FrameType.Direction.TO_PARENT), () -> { });
+                        ExitAnnouncer.install(FrameWriter.toParent(OutputStream.nullOutputStream()), () -> { });
                     } catch (RuntimeException e) {
                         Runtime.getRuntime().halt(THREW);
                     }

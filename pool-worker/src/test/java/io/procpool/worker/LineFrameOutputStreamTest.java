@@ -1,13 +1,12 @@
 package io.procpool.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.procpool.internal.process.OutputSink;
-import io.procpool.internal.protocol.Frame;
 import io.procpool.internal.protocol.FrameReader;
-import io.procpool.internal.protocol.FrameType;
 import io.procpool.internal.protocol.FrameWriter;
+import io.procpool.internal.protocol.ToParent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,15 +22,15 @@ class LineFrameOutputStreamTest {
 
     private static List<String> linesOf(byte[] written) throws IOException {
         ByteArrayOutputStream pipe = new ByteArrayOutputStream();
-        FrameWriter frames = new FrameWriter(pipe, FrameType.Direction.TO_PARENT);
-        LineFrameOutputStream out = new LineFrameOutputStream(frames, OutputSink.STDOUT);
+        FrameWriter<ToParent> frames = FrameWriter.toParent(pipe);
+        LineFrameOutputStream out = new LineFrameOutputStream(frames, ToParent.OutputLine.Stream.OUT);
         out.write(written, 0, written.length);
         out.flushPartialLine();
-        FrameReader reader = new FrameReader(new ByteArrayInputStream(pipe.toByteArray()), FrameType.Direction.TO_PARENT);
+        FrameReader<ToParent> reader = FrameReader.toParent(new ByteArrayInputStream(pipe.toByteArray()));
         List<String> lines = new ArrayList<>();
-        for (Frame frame; (frame = reader.read()) != null; ) {
-            assertTrue(frame.payload().length <= 64 * 1024, "a piece of " + frame.payload().length + " bytes");
-            lines.add(new String(frame.payload(), StandardCharsets.UTF_8));
+        for (ToParent frame; (frame = reader.read()) != null; ) {
+            assertTrue(frame.wirePayload().length <= 64 * 1024, "a piece of " + frame.wirePayload().length + " bytes");
+            lines.add(assertInstanceOf(ToParent.OutputLine.class, frame).line());
         }
         return lines;
     }

@@ -81,35 +81,36 @@ public final class Codec {
 
     /** As {@link #encode}, prefixed by a var-long time (skipped when negative): the RESULT payload. */
     public static byte[] encodeTimed(long nanos, Object value, String what) {
-        return DeepGraphs.run(maxDepth -> encodeTimed(nanos, value, what, maxDepth));
-    }
-
-    private static byte[] encodeTimed(long nanos, Object value, String what, int maxDepth) {
-        Context context = CONTEXTS.obtain();
-        try {
-            context.kryo.setMaxDepth(maxDepth);
+        return DeepGraphs.run(maxDepth -> withContext(maxDepth, context -> {
             Output output = context.output;
             output.reset();
+            context.reserve(SizeHint.of(value));
             if (nanos >= 0) {
                 output.writeVarLong(nanos, true);
             }
             context.kryo.writeClassAndObject(output, value);
             return output.toBytes();
-        } catch (RuntimeException | StackOverflowError | LinkageError e) {
-            throw encodeFailure(value, what, e);
-        } finally {
-            context.release();
-            CONTEXTS.free(context);
-        }
+        }, e -> encodeFailure(value, what, e)));
+    }
+
+    /**
+     * Decodes what {@link #encode} wrote (a value of any class), resolving classes through {@code loader}.
+     *
+     * @throws TaskSerializationException naming the class that could not be decoded
+     */
+    public static Object decode(byte[] bytes, ClassLoader loader, String what) {
+        return decode(bytes, loader, Object.class, what);
     }
 
     /**
      * Decodes what {@link #encode} wrote, resolving classes through {@code loader}.
      *
-     * @throws TaskSerializationException naming the class that could not be decoded
+     * @param type what the bytes must hold (a subclass, or {@code null} when the type allows it, will do)
+     * @throws TaskSerializationException naming the class that could not be decoded, or the class found instead of
+     *                                    {@code type}
      */
-    public static Object decode(byte[] bytes, ClassLoader loader, String what) {
-        return decode(bytes, false, loader, what).value();
+    public static <T> T decode(byte[] bytes, ClassLoader loader, Class<T> type, String what) {
+        return expect(type, decode(bytes, false, loader, what).value(), what);
     }
 
     /** Decodes what {@link #encodeTimed} wrote. */
@@ -118,35 +119,28 @@ public final class Codec {
     }
 
     private static Timed<Object> decode(byte[] bytes, boolean timed, ClassLoader loader, String what) {
-        return DeepGraphs.run(maxDepth -> decode(bytes, timed, loader, what, maxDepth));
-    }
-
-    private static Timed<Object> decode(byte[] bytes, boolean timed, ClassLoader loader, String what, int maxDepth) {
-        Context context = CONTEXTS.obtain();
-        try {
-            context.kryo.setMaxDepth(maxDepth);
+        return DeepGraphs.run(maxDepth -> withContext(maxDepth, context -> {
             context.kryo.setClassLoader(loader);
             Input input = context.input;
             input.setBuffer(bytes);
             long nanos = timed ? input.readVarLong(true) : -1;
             return new Timed<>(nanos, context.kryo.readClassAndObject(input));
-        } catch (RuntimeException | StackOverflowError | LinkageError e) {
-            throw new TaskSerializationException("cannot decode the " + what + ": " + describe(e), culprit(e, null), e);
-        } finally {
-            context.release();
-            CONTEXTS.free(context);
+        }, e -> new TaskSerializationException("cannot decode the " + what + ": " + describe(e), culprit(e, null),
+                e)));
+    }
+
+    /** {@code value} as a {@code type}, or the failure that names what was found instead. */
+    private static <T> T expect(Class<T> type, Object value, String what) {
+        if (value == null || type.isInstance(value)) {
+            return type.cast(value);
         }
+        throw new TaskSerializationException("cannot decode the " + what + ": expected a " + type.getName()
+                + ", found a " + value.getClass().getName(), value.getClass().getName(), null);
     }
 
     /** Encodes a FAILURE payload; the error travels through its public API so a missing class cannot break it. */
     public static byte[] encodeFailure(long nanos, Payloads.TaskFailure failure) {
-        return DeepGraphs.run(maxDepth -> encodeFailure(nanos, failure, maxDepth));
-    }
-
-    private static byte[] encodeFailure(long nanos, Payloads.TaskFailure failure, int maxDepth) {
-        Context context = CONTEXTS.obtain();
-        try {
-            context.kryo.setMaxDepth(maxDepth);
+        return DeepGraphs.run(maxDepth -> withContext(maxDepth, context -> {
             Output output = context.output;
             output.reset();
             output.writeVarLong(nanos, true);
@@ -156,23 +150,12 @@ public final class Codec {
             context.kryo.writeClassAndObject(output, failure.completed());
             context.kryo.writeObject(output, failure.error(), THROWABLES);
             return output.toBytes();
-        } catch (RuntimeException | StackOverflowError | LinkageError e) {
-            throw encodeFailure(failure, "failure", e);
-        } finally {
-            context.release();
-            CONTEXTS.free(context);
-        }
+        }, e -> encodeFailure(failure, "failure", e)));
     }
 
     /** Decodes what {@link #encodeFailure} wrote. */
     public static Timed<Payloads.TaskFailure> decodeFailure(byte[] bytes, ClassLoader loader) {
-        return DeepGraphs.run(maxDepth -> decodeFailure(bytes, loader, maxDepth));
-    }
-
-    private static Timed<Payloads.TaskFailure> decodeFailure(byte[] bytes, ClassLoader loader, int maxDepth) {
-        Context context = CONTEXTS.obtain();
-        try {
-            context.kryo.setMaxDepth(maxDepth);
+        return DeepGraphs.run(maxDepth -> withContext(maxDepth, context -> {
             context.kryo.setClassLoader(loader);
             Input input = context.input;
             input.setBuffer(bytes);
@@ -180,12 +163,27 @@ public final class Codec {
             int failedIndex = input.readVarInt(true);
             String codecMessage = input.readString();
             String failedClassName = input.readString();
-            Object[] completed = (Object[]) context.kryo.readClassAndObject(input);
+            Object[] completed = expect(Object[].class, context.kryo.readClassAndObject(input), "partial results");
             Throwable error = context.kryo.readObject(input, Throwable.class, THROWABLES);
             return new Timed<>(nanos, new Payloads.TaskFailure(failedIndex, completed, error, codecMessage,
                     failedClassName));
+        }, e -> new TaskSerializationException("cannot decode a task failure: " + describe(e), culprit(e, null),
+                e)));
+    }
+
+    /**
+     * Runs {@code work} with a pooled Kryo (graphs bounded to {@code maxDepth} levels, see {@link DeepGraphs}) and its
+     * buffers, returning them to the pool afterwards; what Kryo throws (and the errors a broken graph causes) becomes
+     * the failure {@code onFailure} builds.
+     */
+    private static <T> T withContext(int maxDepth, java.util.function.Function<Context, T> work,
+                                     java.util.function.Function<Throwable, TaskSerializationException> onFailure) {
+        Context context = CONTEXTS.obtain();
+        try {
+            context.kryo.setMaxDepth(maxDepth);
+            return work.apply(context);
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
-            throw new TaskSerializationException("cannot decode a task failure: " + describe(e), culprit(e, null), e);
+            throw onFailure.apply(e);
         } finally {
             context.release();
             CONTEXTS.free(context);
@@ -251,6 +249,17 @@ public final class Codec {
         final Kryo kryo = newKryo();
         final Output output = new Output(4096, Frames.MAX_PAYLOAD);
         final Input input = new Input();
+
+        /**
+         * Makes the (empty) output buffer hold at least {@code bytes} plus room for headers, in one allocation rather
+         * than by doubling from 4 KiB; a hint at or over the frame limit is left to fail as it would.
+         */
+        void reserve(long bytes) {
+            long wanted = bytes + 1024;
+            if (wanted > output.getBuffer().length && wanted < Frames.MAX_PAYLOAD) {
+                output.setBuffer(new byte[(int) wanted], Frames.MAX_PAYLOAD);
+            }
+        }
 
         /** Readies the context for the next user: Kryo's graph state cleared, an oversized buffer let go. */
         void release() {

@@ -72,7 +72,7 @@ final class HostConnection {
         SocketChannel channel = null;
         try {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-            channel.connect(UnixDomainSocketAddress.of(Broker.socketOf(id.host())));
+            connect(channel, Broker.socketOf(id.host()));
             ByteBuffer hello = Wire.start(Wire.Type.HELLO, 0, 16);
             hello.putLong(ProcessHandle.current().pid()).putLong(HostProcess.current().startMillis());
             Wire.write(channel, Wire.seal(hello));
@@ -89,6 +89,18 @@ final class HostConnection {
         reader.setDaemon(true);
         reader.start();
         return connection;
+    }
+
+    /** Connects with the interrupt flag cleared for the call (an interrupt would close the channel; see Wire). */
+    private static void connect(SocketChannel channel, java.nio.file.Path socket) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Sends a request that wants a reply; the future completes with it, or HOST_GONE when the host dies. */

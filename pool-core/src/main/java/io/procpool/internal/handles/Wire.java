@@ -67,10 +67,22 @@ final class Wire {
         return frame.flip();
     }
 
-    /** Writes the whole frame; the caller holds the channel's write lock. */
+    /**
+     * Writes the whole frame; the caller holds the channel's write lock. A socket channel is interruptible: a write by
+     * a thread whose interrupt flag is set would close it, and a closed connection is its process's death to the host
+     * (its locks released, its items requeued). User threads write here (a put, or a host thread whose operation
+     * answers a remote waiter), so the flag is cleared for the write and set again after it.
+     */
     static void write(WritableByteChannel channel, ByteBuffer frame) throws IOException {
-        while (frame.hasRemaining()) {
-            channel.write(frame);
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (frame.hasRemaining()) {
+                channel.write(frame);
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

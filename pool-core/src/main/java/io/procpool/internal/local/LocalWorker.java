@@ -9,9 +9,9 @@ import java.util.concurrent.locks.Condition;
 /**
  * What the pool knows about one worker JVM: where it is in its life ({@link WorkerLife}, one field), its window of
  * tasks (sent, not answered, in the order it runs them) and how full it is. Its {@link WorkerConnection} does the I/O;
- * this class only holds state. The window is {@link Placement}'s: the only record of which worker holds which task,
- * changed by {@link Placement} alone (its helpers {@link StealPlanner}, {@link Watchdog} and {@link WorkerEnds} read
- * it under the same lock).
+ * this class only holds state. The window is the only record of which worker holds which task (nothing keeps a copy):
+ * {@link Placement} fills and empties it, {@link Replies} marks a task started or takes it out when the worker answers
+ * or skips it, {@link StealPlanner} marks what is taken back; all under {@link Placement}'s one lock.
  *
  * <p>Threading: every mutable field is guarded by {@link Placement}'s lock ({@code // guarded by Placement.lock})
  * except the ones marked otherwise: {@link #tasksCompleted} is also read without it, the average run time is written

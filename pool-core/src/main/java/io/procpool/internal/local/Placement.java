@@ -17,13 +17,14 @@ import org.slf4j.LoggerFactory;
  * The only owner of "which worker holds which task": the {@link TaskQueue} of tasks that wait for a worker and every
  * worker's window ({@link LocalWorker#window}: sent, not answered). It hands tasks to the writers, takes answered,
  * taken-back and cancelled tasks out of the windows, and hands a window back to the queue when its worker ends. Its
- * helpers work on the same state under the same lock: {@link StealPlanner} (what an idle writer takes back),
- * {@link Watchdog} (timeouts, stalls, memory, idleness, growth) and {@link WorkerEnds} (a worker's end and retries).
+ * parts work on the same state under the same lock: {@link Replies} (what a worker says about a task),
+ * {@link StealPlanner} (what an idle writer takes back), {@link Watchdog} (timeouts, stalls, memory, idleness,
+ * growth) and {@link WorkerEnds} (a worker's end and retries).
  *
  * <p>Threading: all state here and in the workers is guarded by {@link #lock}. Submitters wait on
  * {@link #queueHasRoom}; each worker's writer waits on its worker's condition (room in its window) or on
- * {@link #workQueued}. Decide under the lock, act after it: no task is completed, no frame written and no other
- * component called while it is held, so user code and pipe I/O never run under it.
+ * {@link #workQueued}. Decide under the lock, act after it: no task is completed and no frame written while it is
+ * held (the parts called under it only decide), so user code and pipe I/O never run under it.
  */
 final class Placement implements WorkerConnection.Writing {
     private static final Logger LOG = LoggerFactory.getLogger(Placement.class);

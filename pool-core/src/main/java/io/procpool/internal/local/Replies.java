@@ -1,7 +1,7 @@
 package io.procpool.internal.local;
 
 import io.procpool.PoolException;
-import io.procpool.internal.protocol.Frame;
+import io.procpool.internal.protocol.ToParent;
 import io.procpool.internal.task.Answers;
 import io.procpool.internal.task.Outcome;
 import io.procpool.internal.task.Task;
@@ -30,10 +30,10 @@ final class Replies implements WorkerConnection.Replies {
     }
 
     @Override
-    public void answered(LocalWorker worker, Frame answer) {
-        LocalWorker.Held held = placement.takeAnswered(worker, answer.id());
+    public void answered(LocalWorker worker, ToParent.Answer answer) {
+        LocalWorker.Held held = placement.takeAnswered(worker, answer.taskId());
         if (held == null) {
-            LOG.debug("{}: late answer for task {} dropped", worker, answer.id());
+            LOG.debug("{}: late answer for task {} dropped", worker, answer.taskId());
             return;
         }
         Task task = held.task();

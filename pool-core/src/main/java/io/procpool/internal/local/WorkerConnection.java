@@ -5,11 +5,13 @@ import io.procpool.internal.calls.PoolThreads;
 import io.procpool.internal.codec.Codec;
 import io.procpool.internal.process.ChildJvm;
 import io.procpool.internal.protocol.ChannelCorruptedException;
-import io.procpool.internal.protocol.Frame;
-import io.procpool.internal.protocol.FrameReader;
+import io.procpool.internal.protocol.Encoded;
 import io.procpool.internal.protocol.FrameType;
 import io.procpool.internal.protocol.Frames;
+import io.procpool.internal.protocol.PayloadOutOfMemoryException;
 import io.procpool.internal.protocol.Payloads;
+import io.procpool.internal.protocol.ToParent;
+import io.procpool.internal.protocol.ToWorker;
 import io.procpool.internal.task.FunctionRef;
 import io.procpool.internal.task.Task;
 import java.io.IOException;
@@ -50,7 +52,7 @@ final class WorkerConnection {
     /** What the reader reports about the tasks the worker holds; implemented by {@link Replies}. */
     interface Replies {
         /** A RESULT or FAILURE frame arrived. */
-        void answered(LocalWorker worker, Frame answer);
+        void answered(LocalWorker worker, ToParent.Answer answer);
 
         /**
          * The parent's heap could not hold the answer of a task (its payload was read past, the channel is fine):
@@ -90,6 +92,7 @@ final class WorkerConnection {
     private Replies replies;     // likewise
     private Ends ends;           // likewise
     private Thread reader;       // likewise
+    private final Inbound inbound = new Inbound(); // the reader thread's
 
     private WorkerConnection(String name, ChildJvm child, ClassLoader userClassLoader) {
         this.name = name;
@@ -101,7 +104,7 @@ final class WorkerConnection {
     static WorkerConnection open(ChildJvm child, byte[] initPayload, ClassLoader userClassLoader) {
         String name = child.name();
         try {
-            child.toChild().writeAndFlush(new Frame(FrameType.INIT, 0, initPayload));
+            child.toChild().writeAndFlush(new ToWorker.Init(new Encoded(initPayload)));
         } catch (IOException e) {
             LOG.debug("{} closed its stdin at start: {}", name, e.toString()); // its exit tells the rest
         }
@@ -162,66 +165,109 @@ final class WorkerConnection {
 
     /** Reads and handles one frame. @return whether to go on reading */
     private boolean readOne() throws IOException {
-        Frame frame;
+        ToParent frame;
         try {
             frame = child.nextFrame(); // OUTPUT and EXIT are handled by the channel itself
-        } catch (FrameReader.PayloadOutOfMemoryException e) {
+        } catch (PayloadOutOfMemoryException e) {
             if (ready.isDone() && (e.type() == FrameType.RESULT || e.type() == FrameType.FAILURE)) {
-                replies.answerTooLarge(worker, e.id(), e.length(), (OutOfMemoryError) e.getCause());
+                replies.answerTooLarge(worker, e.id(), e.length(), e.error());
                 return true; // the reader skipped the payload: the next frame is intact
             }
             throw e;
         }
-        if (frame == null) {
-            return false;
-        }
-        return ready.isDone() ? onFrame(frame) : onStartFrame(frame);
+        return frame != null && frame.handleBy(inbound);
     }
 
-    /** A frame before the hello. @return whether to go on reading */
-    private boolean onStartFrame(Frame frame) {
-        switch (frame.type()) {
-            case HELLO -> {
-                Payloads.Hello hello = (Payloads.Hello) Codec.decode(frame.payload(),
-                        WorkerConnection.class.getClassLoader(), "hello");
-                if (hello.protocolVersion() != Frames.PROTOCOL_VERSION) {
-                    ready.completeExceptionally(new PoolException("worker " + name + " speaks protocol version "
-                            + hello.protocolVersion() + ", this pool " + Frames.PROTOCOL_VERSION
-                            + ": pool-core and pool-worker must be the same version"));
-                    child.kill();
-                    return false;
-                }
-                ready.complete(hello);
-                return true;
+    /**
+     * What each frame from the worker means; every method returns whether to go on reading. HELLO and INIT_FAILED
+     * are the only frames before the hello; the task frames are the only ones after it.
+     */
+    private final class Inbound implements ToParent.Handler<Boolean> {
+        @Override
+        public Boolean hello(ToParent.Hello frame) {
+            if (ready.isDone()) {
+                return unexpected(frame);
             }
-            case INIT_FAILED -> { // the worker exits by itself; keep reading what it prints on the way out
-                Throwable cause = Codec.decodeFailure(frame.payload(), userClassLoader).value().error();
-                ready.completeExceptionally(new PoolException("the initializer failed in worker " + name + " (pid "
-                        + child.pid() + "): " + cause, cause));
-                return true;
-            }
-            default -> {
-                ready.completeExceptionally(new PoolException("worker " + name + " sent " + frame
-                        + " before its hello"));
+            Payloads.Hello hello = Codec.decode(frame.hello().bytes(), WorkerConnection.class.getClassLoader(),
+                    Payloads.Hello.class, "hello");
+            if (hello.protocolVersion() != Frames.PROTOCOL_VERSION) {
+                ready.completeExceptionally(new PoolException("worker " + name + " speaks protocol version "
+                        + hello.protocolVersion() + ", this pool " + Frames.PROTOCOL_VERSION
+                        + ": pool-core and pool-worker must be the same version"));
                 child.kill();
                 return false;
             }
+            ready.complete(hello);
+            return true;
         }
-    }
 
-    /** A frame after the hello. @return whether to go on reading */
-    private boolean onFrame(Frame frame) {
-        switch (frame.type()) {
-            case STARTED -> replies.started(worker, frame.id());
-            case RESULT, FAILURE -> replies.answered(worker, frame);
-            case CANCELLED -> replies.cancelledByWorker(worker, frame.id());
-            case RETIRING -> ends.retiringByWorker(worker);
-            default -> {
-                ends.channelFault(worker, new PoolException("worker " + worker + " sent an unexpected " + frame));
-                return false;
+        @Override
+        public Boolean initFailed(ToParent.InitFailed frame) {
+            if (ready.isDone()) {
+                return unexpected(frame);
             }
+            // the worker exits by itself; keep reading what it prints on the way out
+            Throwable cause = Codec.decodeFailure(frame.failure().bytes(), userClassLoader).value().error();
+            ready.completeExceptionally(new PoolException("the initializer failed in worker " + name + " (pid "
+                    + child.pid() + "): " + cause, cause));
+            return true;
         }
-        return true;
+
+        @Override
+        public Boolean result(ToParent.Result frame) {
+            return afterHello(frame, () -> replies.answered(worker, frame));
+        }
+
+        @Override
+        public Boolean failure(ToParent.Failure frame) {
+            return afterHello(frame, () -> replies.answered(worker, frame));
+        }
+
+        @Override
+        public Boolean cancelled(ToParent.Cancelled frame) {
+            return afterHello(frame, () -> replies.cancelledByWorker(worker, frame.taskId()));
+        }
+
+        @Override
+        public Boolean output(ToParent.OutputLine frame) {
+            return unexpected(frame); // the channel prints these itself
+        }
+
+        @Override
+        public Boolean exit(ToParent.Exit frame) {
+            return unexpected(frame); // the channel notes these itself
+        }
+
+        @Override
+        public Boolean retiring(ToParent.Retiring frame) {
+            return afterHello(frame, () -> ends.retiringByWorker(worker));
+        }
+
+        @Override
+        public Boolean started(ToParent.Started frame) {
+            return afterHello(frame, () -> replies.started(worker, frame.taskId()));
+        }
+
+        /** A frame that only a ready worker sends: reported, or out of place before the hello. */
+        private boolean afterHello(ToParent frame, Runnable report) {
+            if (!ready.isDone()) {
+                return unexpected(frame);
+            }
+            report.run();
+            return true;
+        }
+
+        /** A frame out of place ends the worker: before its hello, it never became ready. @return false */
+        private boolean unexpected(ToParent frame) {
+            if (ready.isDone()) {
+                ends.channelFault(worker, new PoolException("worker " + worker + " sent an unexpected " + frame));
+            } else {
+                ready.completeExceptionally(new PoolException("worker " + name + " sent " + frame
+                        + " before its hello"));
+                child.kill();
+            }
+            return false;
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- writing
@@ -238,7 +284,7 @@ final class WorkerConnection {
                 child.toChild().flush();
             }
             if (writing.awaitIdleForShutdown(worker)) {
-                child.toChild().writeAndFlush(Frame.of(FrameType.SHUTDOWN, 0));
+                child.toChild().writeAndFlush(new ToWorker.Shutdown());
             }
         } catch (IOException e) {
             LOG.debug("channel to {} failed: {}", name, e.toString()); // the process exit settles its tasks
@@ -250,9 +296,9 @@ final class WorkerConnection {
     private void write(Task task) throws IOException {
         FunctionRef function = task.function();
         if (function != null && functionsSent.add(function.id())) {
-            child.toChild().write(new Frame(FrameType.FUNCTION, function.id(), function.encoded()));
+            child.toChild().write(new ToWorker.RegisterFunction(function.id(), new Encoded(function.encoded())));
         }
-        child.toChild().write(task.type(), task.id(), task.payload(), 0, task.payload().length);
+        child.toChild().write(ToWorker.TaskFrame.of(task.type(), task.id(), task.payload()));
     }
 
     /**
@@ -271,22 +317,22 @@ final class WorkerConnection {
         FunctionRef function;
         while ((function = toForget.poll()) != null) {
             if (functionsSent.remove(function.id())) {
-                child.toChild().write(Frame.of(FrameType.FORGET, function.id()));
+                child.toChild().write(new ToWorker.Forget(function.id()));
             }
         }
     }
 
     /** Asks the worker to drop a queued task or interrupt a running one. */
     void cancel(long taskId) {
-        sendControl(Frame.of(FrameType.CANCEL, taskId));
+        sendControl(new ToWorker.Cancel(taskId));
     }
 
     /** Asks the worker to skip a task it has not started (work stealing); a started one runs on, uninterrupted. */
     void unqueue(long taskId) {
-        sendControl(Frame.of(FrameType.UNQUEUE, taskId));
+        sendControl(new ToWorker.Unqueue(taskId));
     }
 
-    private void sendControl(Frame frame) {
+    private void sendControl(ToWorker frame) {
         try {
             child.toChild().writeAndFlush(frame);
         } catch (IOException e) {

@@ -2,20 +2,21 @@ package io.procpool.internal.process;
 
 import io.procpool.PoolException;
 import io.procpool.internal.protocol.ChannelCorruptedException;
-import io.procpool.internal.protocol.Frame;
 import io.procpool.internal.protocol.FrameReader;
-import io.procpool.internal.protocol.FrameType;
 import io.procpool.internal.protocol.FrameWriter;
+import io.procpool.internal.protocol.HexDump;
+import io.procpool.internal.protocol.ToParent;
+import io.procpool.internal.protocol.ToWorker;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,22 +52,27 @@ public final class ChildJvm {
     private final String name;
     private final Process process;
     private final List<String> commandLine;
-    private final FrameWriter toChild;
-    private final FrameReader fromChild;
+    private final FrameWriter<ToWorker> toChild;
+    private final FrameReader<ToParent> fromChild;
     private final StderrPump stderr;
     private boolean firstFrameRead;          // the channel reader's thread only
+    private long lastLinePrinted;            // likewise: the output sink's ticket of this child's last line
+    private long lastLineAwaited;            // likewise: the ticket awaited before the last frame passed on
     /** The child sent a frame: it catches SIGTERM, SIGINT and SIGHUP from then on and announces them (EXIT frame). */
     private volatile boolean catchesSignals;
     private volatile Long exitAnnouncement;  // the EXIT frame's id, once the child sent it
+    /** The class archive this child was given; told once whether the child crashed (null: none was planned). */
+    private final ClassDataSharing.Plan sharing;
+    private final AtomicBoolean exitReportedToSharing = new AtomicBoolean();
 
-    private ChildJvm(String name, Process process, List<String> commandLine) {
+    private ChildJvm(String name, Process process, List<String> commandLine, ClassDataSharing.Plan sharing) {
         this.name = name;
+        this.sharing = sharing;
         this.process = process;
         this.commandLine = commandLine;
-        this.toChild = new FrameWriter(new BufferedOutputStream(process.getOutputStream(), PIPE_BUFFER),
-                FrameType.Direction.TO_WORKER);
-        this.fromChild = new FrameReader(new BufferedInputStream(process.getInputStream(), PIPE_BUFFER),
-                FrameType.Direction.TO_PARENT, this::reportRawBytes);
+        this.toChild = FrameWriter.toWorker(new BufferedOutputStream(process.getOutputStream(), PIPE_BUFFER));
+        this.fromChild = FrameReader.toParent(new BufferedInputStream(process.getInputStream(), PIPE_BUFFER),
+                this::reportRawBytes);
         this.stderr = StderrPump.start(process.getErrorStream(), name);
     }
 
@@ -80,7 +86,7 @@ public final class ChildJvm {
         List<String> command = commandLine(name, spec, sharing.options(), WORKER_MAIN, List.of());
         Process process = start(name, command);
         sharing.onExit(process);
-        return new ChildJvm(name, process, command);
+        return new ChildJvm(name, process, command, sharing);
     }
 
     /**
@@ -117,7 +123,7 @@ public final class ChildJvm {
      * {@link #launch}.
      */
     public static ChildJvm over(String name, Process process, List<String> commandLine) {
-        return new ChildJvm(name, process, List.copyOf(commandLine));
+        return new ChildJvm(name, process, List.copyOf(commandLine), null);
     }
 
     static List<String> commandLine(String name, LaunchSpec spec, List<String> sharingOptions, String mainClass,
@@ -143,37 +149,57 @@ public final class ChildJvm {
 
     /**
      * Reads the child's next frame that is not OUTPUT or EXIT; those two this channel handles itself, for every kind
-     * of child: an OUTPUT line is printed on the parent's stream (stderr lines are also kept for
-     * {@link #stderrTail}), an EXIT frame is noted for {@link #exitCode()} and closes the child's stdin. Before the
-     * first frame, bytes the JVM printed are forwarded to stderr as lines. Called by one reader thread.
+     * of child: an OUTPUT line goes to the parent's stream through the {@link OutputSink} (stderr lines are also
+     * kept for {@link #stderrTail}), an EXIT frame is noted for {@link #exitCode()} and closes the child's stdin.
+     * Before the first frame, bytes the JVM printed are forwarded to stderr as lines. Before it returns a frame, the
+     * lines this child printed are given a short while to be printed (see {@link OutputSink#awaitPrinted}). Called by
+     * one reader thread.
      *
      * @return the frame, or {@code null} when the channel ended
      * @throws ChannelCorruptedException the child wrote bytes that are not frames on its stdout
      */
-    public Frame nextFrame() throws IOException {
+    public ToParent nextFrame() throws IOException {
         while (true) {
-            Frame frame;
+            ToParent frame;
             if (firstFrameRead) {
                 frame = fromChild.read();
             } else {
                 frame = fromChild.readFirst(line -> {
                     recordStderr(line);
-                    OutputSink.printLine(OutputSink.STDERR, line);
+                    print(ToParent.OutputLine.Stream.ERR, line);
                 });
                 firstFrameRead = true;
             }
             if (frame == null) {
+                awaitLinesPrinted();
                 return null;
             }
             catchesSignals = true;
-            if (frame.type() == FrameType.OUTPUT) {
-                printOutput(frame);
-            } else if (frame.type() == FrameType.EXIT) {
-                exitAnnouncement = frame.id();
+            if (frame instanceof ToParent.OutputLine output) {
+                printOutput(output);
+            } else if (frame instanceof ToParent.Exit exit) {
+                exitAnnouncement = exit.signal();
                 closeInput(); // see exitAnnounced()
             } else {
+                awaitLinesPrinted();
                 return frame;
             }
+        }
+    }
+
+    /** Hands a line to the parent's output sink, which prints it on another thread. */
+    private void print(ToParent.OutputLine.Stream stream, String line) {
+        lastLinePrinted = OutputSink.shared().print(stream, line);
+    }
+
+    /**
+     * Lets the lines this child printed reach the parent's stream before the frame that follows them (a task's
+     * output before its answer), for a short while only: a slow parent stdout must not hold up answers.
+     */
+    private void awaitLinesPrinted() {
+        if (lastLinePrinted > lastLineAwaited) {
+            OutputSink.shared().awaitPrinted(lastLinePrinted);
+            lastLineAwaited = lastLinePrinted;
         }
     }
 
@@ -182,10 +208,10 @@ public final class ChildJvm {
         String report = "procpool: " + name + " (pid " + process.pid() + ") wrote " + bytes.length + " byte"
                 + (bytes.length == 1 ? "" : "s") + " on its stdout outside procpool's frames (native code, or a stream "
                 + "opened on file descriptor 1); they were skipped:\n"
-                + FrameReader.hexDump(java.util.Arrays.copyOf(bytes, Math.min(bytes.length, RAW_BYTES_SHOWN)));
+                + HexDump.of(java.util.Arrays.copyOf(bytes, Math.min(bytes.length, RAW_BYTES_SHOWN)));
         for (String line : report.split("\n")) {
             recordStderr(line);
-            OutputSink.printLine(OutputSink.STDERR, line);
+            print(ToParent.OutputLine.Stream.ERR, line);
         }
     }
 
@@ -206,16 +232,18 @@ public final class ChildJvm {
         if (process.isAlive()) {
             return OptionalInt.empty();
         }
+        if (sharing != null && exitReportedToSharing.compareAndSet(false, true)) {
+            sharing.checkExit(process.exitValue()); // before anyone who read the exit code starts a replacement
+        }
         return OptionalInt.of(ExitStatus.pythonExitCode(process.exitValue(), exitAnnouncement, catchesSignals));
     }
 
     /** Prints a child's OUTPUT frame on the parent's stream, keeping stderr lines for {@link #stderrTail}. */
-    private void printOutput(Frame output) {
-        String line = new String(output.payload(), StandardCharsets.UTF_8);
-        if (output.id() == OutputSink.STDERR) {
-            recordStderr(line);
+    private void printOutput(ToParent.OutputLine output) {
+        if (output.stream() == ToParent.OutputLine.Stream.ERR) {
+            recordStderr(output.line());
         }
-        OutputSink.printLine((int) output.id(), line);
+        print(output.stream(), output.line());
     }
 
     /** Keeps a line for {@link #stderrTail}; also used for System.err lines that arrive as frames. */
@@ -284,7 +312,7 @@ public final class ChildJvm {
         return commandLine;
     }
 
-    public FrameWriter toChild() {
+    public FrameWriter<ToWorker> toChild() {
         return toChild;
     }
 

@@ -2,9 +2,10 @@ package io.procpool.internal.process;
 
 import io.procpool.internal.codec.Codec;
 import io.procpool.internal.protocol.ChannelCorruptedException;
-import io.procpool.internal.protocol.Frame;
-import io.procpool.internal.protocol.FrameType;
+import io.procpool.internal.protocol.Encoded;
 import io.procpool.internal.protocol.Payloads;
+import io.procpool.internal.protocol.ToParent;
+import io.procpool.internal.protocol.ToWorker;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -57,7 +58,7 @@ public final class JvmProcessSupervisor {
         JvmProcessSupervisor started = new JvmProcessSupervisor(name, ChildJvm.launch(name, spec));
         LOG.debug("starting {} (pid {}{})", name, started.pid(), daemon ? ", daemon" : "");
         try {
-            started.child.toChild().writeAndFlush(new Frame(FrameType.START_PROCESS, 0, startPayload));
+            started.child.toChild().writeAndFlush(new ToWorker.StartProcess(new Encoded(startPayload)));
         } catch (IOException e) {
             LOG.debug("{} closed its stdin at start: {}", name, e.toString()); // its exit code tells the rest
         }
@@ -115,14 +116,14 @@ public final class JvmProcessSupervisor {
 
     private void readFrames() {
         try {
-            Frame frame;
+            ToParent frame;
             while ((frame = child.nextFrame()) != null) { // OUTPUT and EXIT are the channel's own business
                 LOG.debug("{} sent an unexpected {}; ignored", name, frame);
             }
         } catch (ChannelCorruptedException e) {
-            OutputSink.printLine(OutputSink.STDERR, "procpool: " + name + " (pid " + pid() + ") wrote raw bytes "
-                    + "on its stdout (native code, or a stream opened on file descriptor 1), which carries its channel "
-                    + "to the parent; the rest of its output is lost. " + e.getMessage());
+            OutputSink.printLine(ToParent.OutputLine.Stream.ERR, "procpool: " + name + " (pid " + pid() + ") wrote "
+                    + "raw bytes on its stdout (native code, or a stream opened on file descriptor 1), which carries "
+                    + "its channel to the parent; the rest of its output is lost. " + e.getMessage());
             discardTheRest();
         } catch (IOException e) {
             LOG.debug("channel from {} ended: {}", name, e.toString()); // the exit code explains it

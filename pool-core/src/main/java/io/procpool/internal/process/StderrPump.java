@@ -1,6 +1,7 @@
 package io.procpool.internal.process;
 
 import com.google.common.collect.EvictingQueue;
+import io.procpool.internal.protocol.ToParent;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,7 @@ public final class StderrPump {
     /** Starts pumping {@code stderr}, printing each line on the parent's stderr. */
     public static StderrPump start(InputStream stderr, String childName) {
         StderrPump started = new StderrPump(stderr, childName + "-stderr",
-                line -> OutputSink.printLine(OutputSink.STDERR, line));
+                line -> OutputSink.printLine(ToParent.OutputLine.Stream.ERR, line));
         started.pump.start();
         return started;
     }

@@ -1,45 +1,31 @@
 package io.procpool.internal.protocol;
 
-import java.util.Arrays;
-import java.util.Objects;
-
 /**
- * One frame as it travels, header fields and raw payload; see {@link FrameType} for the layout. Immutable by
- * convention: the payload array is not copied, and nobody writes to it after the frame is built.
+ * One frame of the protocol, decoded: a record per frame type (see {@link FrameType} for the byte layout), grouped by
+ * the pipe it travels on, {@link ToWorker} or {@link ToParent}. The reader turns bytes into these records once; code
+ * that handles frames reads their named components (a task id, a function id, an output stream) and dispatches with
+ * the direction's {@code Handler}, which the compiler holds to every frame type.
  *
- * <p>Thread-safety: safe to share between threads under that convention.
+ * <p>Payloads that carry user objects stay {@link Encoded} until the thread that owns them decodes them with the
+ * right class loader, so that a payload which will not decode is that task's failure, not the channel's.
  *
- * @param type    what the frame means
- * @param id      task id, function id, stream number or exit kind, per {@code type}
- * @param payload the payload bytes, never {@code null} (empty for none)
+ * <p>Thread-safety: immutable records, shared freely.
  */
-public record Frame(FrameType type, long id, byte[] payload) {
+public sealed interface Frame permits ToWorker, ToParent {
 
-    private static final byte[] EMPTY = new byte[0];
+    /** @return this frame's type: its code and direction on the wire */
+    FrameType type();
 
-    public Frame {
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(payload, "payload");
+    /**
+     * The header's id field as {@link FrameWriter} writes it; 0 for frame types without one. Code that handles
+     * frames reads the record's named component instead.
+     */
+    default long wireId() {
+        return 0;
     }
 
-    /** @return a frame with an empty payload */
-    public static Frame of(FrameType type, long id) {
-        return new Frame(type, id, EMPTY);
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof Frame that && type == that.type && id == that.id
-                && Arrays.equals(payload, that.payload);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(type, id, Arrays.hashCode(payload));
-    }
-
-    @Override
-    public String toString() {
-        return type + "(id=" + id + ", " + payload.length + " bytes)";
+    /** The payload bytes as {@link FrameWriter} writes them; empty for frame types without a payload. */
+    default byte[] wirePayload() {
+        return Encoded.NONE.bytes();
     }
 }

@@ -1,7 +1,8 @@
 package io.procpool.internal.protocol;
 
 /**
- * Every kind of frame on the pipes between a parent and a worker, and the wire layout they all share.
+ * Every kind of frame on the pipes between a parent and a worker, and the wire layout they all share. Each type has
+ * one record ({@link ToWorker} or {@link ToParent}), which {@link FrameReader} builds once from the bytes.
  *
  * <h2>Frame layout (big-endian)</h2>
  * <pre>

@@ -6,12 +6,14 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * Writes frames in one {@link FrameType.Direction} onto a stream. Frames go into the stream's buffer; {@link #flush()}
- * pushes them out, so a caller that writes several frames in a row pays for one system call.
+ * Writes the frames of one {@link FrameType.Direction} onto a stream. Frames go into the stream's buffer;
+ * {@link #flush()} pushes them out, so a caller that writes several frames in a row pays for one system call.
  *
  * <p>Thread-safety: every method is synchronized on this writer; a frame is never interleaved with another.
+ *
+ * @param <F> the frames of its direction, {@link ToWorker} or {@link ToParent}
  */
-public final class FrameWriter {
+public final class FrameWriter<F extends Frame> {
     private final OutputStream out;        // guarded by this
     private final int magic;
     private final byte[] header = new byte[Frames.HEADER_SIZE];   // guarded by this
@@ -19,39 +21,41 @@ public final class FrameWriter {
     private final byte[] trailer = new byte[Frames.TRAILER_SIZE]; // guarded by this
     private final CRC32C crc = new CRC32C();                      // guarded by this
 
-    /**
-     * @param out       the stream, normally a {@link java.io.BufferedOutputStream} over a pipe
-     * @param direction which magic to stamp on each frame
-     */
-    public FrameWriter(OutputStream out, FrameType.Direction direction) {
+    private FrameWriter(OutputStream out, FrameType.Direction direction) {
         this.out = out;
         this.magic = direction.magic();
     }
 
-    /** Writes one frame into the buffer; call {@link #flush()} to send it. */
-    public synchronized void write(Frame frame) throws IOException {
-        write(frame.type(), frame.id(), frame.payload(), 0, frame.payload().length);
+    /** A writer of a worker's stdin. @param out normally a {@link java.io.BufferedOutputStream} over a pipe */
+    public static FrameWriter<ToWorker> toWorker(OutputStream out) {
+        return new FrameWriter<>(out, FrameType.Direction.TO_WORKER);
     }
 
-    /** Writes one frame whose payload is {@code payload[offset, offset + length)}. */
-    public synchronized void write(FrameType type, long id, byte[] payload, int offset, int length)
-            throws IOException {
-        if (length > Frames.MAX_PAYLOAD) {
-            throw new IllegalArgumentException("payload of " + length + " bytes exceeds " + Frames.MAX_PAYLOAD);
+    /** A writer of a worker's stdout. @param out normally a {@link java.io.BufferedOutputStream} over a pipe */
+    public static FrameWriter<ToParent> toParent(OutputStream out) {
+        return new FrameWriter<>(out, FrameType.Direction.TO_PARENT);
+    }
+
+    /** Writes one frame into the buffer; call {@link #flush()} to send it. */
+    public synchronized void write(F frame) throws IOException {
+        byte[] payload = frame.wirePayload();
+        if (payload.length > Frames.MAX_PAYLOAD) {
+            throw new IllegalArgumentException("payload of " + payload.length + " bytes exceeds "
+                    + Frames.MAX_PAYLOAD);
         }
         headerView.clear();
-        headerView.putInt(magic).put((byte) type.code()).putLong(id).putInt(length);
+        headerView.putInt(magic).put((byte) frame.type().code()).putLong(frame.wireId()).putInt(payload.length);
         crc.reset();
         crc.update(header, 4, Frames.HEADER_SIZE - 4);
-        crc.update(payload, offset, length);
+        crc.update(payload);
         ByteBuffer.wrap(trailer).putInt((int) crc.getValue());
         out.write(header);
-        out.write(payload, offset, length);
+        out.write(payload);
         out.write(trailer);
     }
 
     /** Writes one frame and flushes. */
-    public synchronized void writeAndFlush(Frame frame) throws IOException {
+    public synchronized void writeAndFlush(F frame) throws IOException {
         write(frame);
         out.flush();
     }

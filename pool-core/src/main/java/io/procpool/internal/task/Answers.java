@@ -4,9 +4,8 @@ import io.procpool.PoolException;
 import io.procpool.TaskFailedException;
 import io.procpool.TaskSerializationException;
 import io.procpool.internal.codec.Codec;
-import io.procpool.internal.protocol.Frame;
-import io.procpool.internal.protocol.FrameType;
 import io.procpool.internal.protocol.Payloads;
+import io.procpool.internal.protocol.ToParent;
 
 /**
  * Turns a worker's RESULT or FAILURE frame into the task's {@link Outcome}, whatever transport brought it (a local
@@ -26,24 +25,32 @@ public final class Answers {
      * @param workerName the worker that ran it, for the failure's message
      * @param workerPid  that worker's process id
      */
-    public static Outcome decode(Frame answer, Task task, String workerName, long workerPid) {
+    public static Outcome decode(ToParent.Answer answer, Task task, String workerName, long workerPid) {
         try {
-            if (answer.type() == FrameType.RESULT) {
-                Codec.Timed<Object> result = Codec.decodeTimed(answer.payload(), task.loader(), "result");
-                return new Outcome.Answered(result.value(), result.nanos());
-            }
-            Codec.Timed<Payloads.TaskFailure> decoded = Codec.decodeFailure(answer.payload(), task.loader());
-            Payloads.TaskFailure failure = decoded.value();
-            PoolException error = failure.isCodecFailure()
-                    ? new TaskSerializationException(failure.codecMessage() + " (in worker " + workerName + ")",
-                            failure.failedClassName(), failure.error())
-                    : new TaskFailedException(workerName, workerPid, failure.error());
-            return new Outcome.Failed(error, failure.completed(), decoded.nanos());
+            return answer.readBy(new ToParent.Answer.Reader<>() {
+                @Override
+                public Outcome result(ToParent.Result result) {
+                    Codec.Timed<Object> value = Codec.decodeTimed(result.answer().bytes(), task.loader(), "result");
+                    return new Outcome.Answered(value.value(), value.nanos());
+                }
+
+                @Override
+                public Outcome failure(ToParent.Failure failed) {
+                    Codec.Timed<Payloads.TaskFailure> decoded = Codec.decodeFailure(failed.answer().bytes(),
+                            task.loader());
+                    Payloads.TaskFailure failure = decoded.value();
+                    PoolException error = failure.isCodecFailure()
+                            ? new TaskSerializationException(failure.codecMessage() + " (in worker " + workerName
+                                    + ")", failure.failedClassName(), failure.error())
+                            : new TaskFailedException(workerName, workerPid, failure.error());
+                    return new Outcome.Failed(error, failure.completed(), decoded.nanos());
+                }
+            });
         } catch (TaskSerializationException e) {
             return new Outcome.Failed(e, new Object[0], -1);
         } catch (OutOfMemoryError e) {
             return new Outcome.Failed(new PoolException("the parent ran out of memory (" + e.getMessage()
-                    + ") decoding the " + answer.payload().length + "-byte answer of " + task + " from worker "
+                    + ") decoding the " + answer.answer().length() + "-byte answer of " + task + " from worker "
                     + workerName + ": give the parent JVM more heap (-Xmx) or return smaller results", e),
                     new Object[0], -1);
         } catch (RuntimeException | Error e) {

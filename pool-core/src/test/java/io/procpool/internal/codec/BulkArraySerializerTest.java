@@ -26,7 +26,7 @@ class BulkArraySerializerTest {
     private static final ClassLoader LOADER = BulkArraySerializerTest.class.getClassLoader();
 
     private static Object[] roundTrip(Object[] items) {
-        return (Object[]) Codec.decode(Codec.encode(items, "items"), LOADER, "items");
+        return Codec.decode(Codec.encode(items, "items"), LOADER, Object[].class, "items");
     }
 
     private static void assertRoundTrips(Object[] items) {
@@ -113,8 +113,9 @@ class BulkArraySerializerTest {
     @Test
     void chunkRequestsAndTimedResultsCarryBlocks() {
         Object[] items = IntStream.range(0, 1000).boxed().toArray();
-        Payloads.ChunkRequest request = (Payloads.ChunkRequest) Codec.decode(
-                Codec.encode(new Payloads.ChunkRequest(7, items), "arguments"), LOADER, "arguments");
+        Payloads.ChunkRequest request = Codec.decode(
+                Codec.encode(new Payloads.ChunkRequest(7, items), "arguments"), LOADER, Payloads.ChunkRequest.class,
+                "arguments");
         assertEquals(7, request.functionId());
         assertArrayEquals(items, request.items());
         Codec.Timed<Object> result = Codec.decodeTimed(Codec.encodeTimed(42, items, "result"), LOADER, "result");
@@ -131,7 +132,7 @@ class BulkArraySerializerTest {
         generic.writeClassAndObject(output, request);
         byte[] ours = Codec.encode(request, "arguments");
         assertTrue(ours.length < output.position(), "ours " + ours.length + ", record " + output.position());
-        Payloads.ChunkRequest back = (Payloads.ChunkRequest) Codec.decode(ours, LOADER, "arguments");
+        Payloads.ChunkRequest back = Codec.decode(ours, LOADER, Payloads.ChunkRequest.class, "arguments");
         assertEquals(3, back.functionId());
         assertArrayEquals(new Object[] {41}, back.items());
     }
@@ -145,8 +146,7 @@ class BulkArraySerializerTest {
         graph.add(shared);
         graph.add(block);
         graph.add(shared);
-        @SuppressWarnings("unchecked")
-        List<Object> back = (List<Object>) Codec.decode(Codec.encode(graph, "graph"), LOADER, "graph");
+        List<?> back = Codec.decode(Codec.encode(graph, "graph"), LOADER, List.class, "graph");
         assertArrayEquals(block, (Object[]) back.get(0));
         assertSame(back.get(0), back.get(2));
         assertSame(back.get(1), back.get(3));
@@ -168,7 +168,7 @@ class BulkArraySerializerTest {
     @Test
     void typedArraysKeepTheirComponentType() {
         String[] strings = {"a", "b", "c"};
-        Object back = Codec.decode(Codec.encode(strings, "strings"), LOADER, "strings");
+        Object back = Codec.decode(Codec.encode(strings, "strings"), LOADER, Object.class, "strings");
         assertEquals(String[].class, back.getClass());
         assertArrayEquals(strings, (String[]) back);
     }

@@ -35,7 +35,7 @@ class CodecTest {
 
     @SuppressWarnings("unchecked")
     private static <T> T roundTrip(T value) {
-        return (T) Codec.decode(Codec.encode(value, "value"), LOADER, "value");
+        return (T) Codec.decode(Codec.encode(value, "value"), LOADER, Object.class, "value");
     }
 
     record Point(int x, String label) {

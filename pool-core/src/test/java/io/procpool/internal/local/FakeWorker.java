@@ -1,12 +1,14 @@
 package io.procpool.internal.local;
 
 import io.procpool.internal.codec.Codec;
-import io.procpool.internal.protocol.Frame;
+import io.procpool.internal.protocol.Encoded;
 import io.procpool.internal.protocol.FrameReader;
-import io.procpool.internal.protocol.FrameType;
 import io.procpool.internal.protocol.FrameWriter;
 import io.procpool.internal.protocol.Frames;
 import io.procpool.internal.protocol.Payloads;
+import io.procpool.internal.protocol.ToParent;
+import io.procpool.internal.protocol.ToWorker;
+import io.procpool.internal.protocol.WorkerInbox;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,19 +16,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A pool worker that runs in two threads of the test JVM behind a {@link FakeProcess}, speaking the real protocol as
- * {@code pool-worker}'s {@code TaskLoop} does: INIT gets HELLO; CALL and CHUNK frames are run one at a time in the
- * order they arrived, each answered by one RESULT (the task's payload echoed back, decoded and encoded again) or, when
- * a CANCEL interrupts it while it runs, one FAILURE; a task cancelled before it starts is answered CANCELLED; SHUTDOWN
- * and the end of stdin end it with an EXIT frame and exit value 0; SIGTERM with EXIT(15) and 143; SIGKILL with no
- * frame and 137.
+ * A pool worker that runs in two threads of the test JVM behind a {@link FakeProcess}, speaking the real protocol on
+ * the real worker's inbox ({@link WorkerInbox}, which {@code pool-worker}'s {@code TaskLoop} runs on too): INIT gets
+ * HELLO; CALL and CHUNK frames are run one at a time in the order they arrived, each answered by one RESULT (the task's
+ * payload echoed back, decoded and encoded again) or, when a CANCEL interrupts it while it runs, one FAILURE; a task
+ * cancelled or unqueued before it starts is answered CANCELLED; SHUTDOWN and the end of stdin end it with an EXIT frame
+ * and exit value 0; SIGTERM with EXIT(15) and 143; SIGKILL with no frame and 137.
  *
  * <p>What it does wrong is set by its {@link Faults} (chosen per launch) and by the test calling {@link #die} or
  * {@link #writeRaw} at a moment of its choosing. A task whose payload is a string starting
@@ -38,12 +38,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * wrote), each in order, and {@link #gotCancelOf} (the CANCELs it read).
  *
  * <p>Threading: its own runner thread (the worker's main thread: hello, then tasks) and reader thread (frames from
- * stdin); the test's calls may come from any thread. The logs are synchronized lists.
+ * stdin, into the inbox); the test's calls may come from any thread. The logs are synchronized lists.
  */
 final class FakeWorker {
     /** A task whose payload is a string with this prefix waits for {@link #release} before it answers. */
     static final String HOLD = "hold-";
-    private static final Object SHUTDOWN = new Object();
+    /** How long a retired fake waits for the pool's SHUTDOWN (or the end of its stdin) before it exits by itself. */
+    private static final long RETIRED_EXIT_MILLIS = 60_000;
 
     /**
      * What a fake does wrong, by how many tasks it has answered. Immutable.
@@ -98,11 +99,10 @@ final class FakeWorker {
     final String name;
     final FakeProcess process = new FakeProcess();
     private final Faults faults;
-    private final FrameWriter frames;
+    private final FrameWriter<ToParent> frames;
     private final OutputStream stdout;
-    private final FrameReader input;
-    private final BlockingQueue<Object> tasks = new LinkedBlockingQueue<>();
-    private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
+    private final FrameReader<ToWorker> input;
+    private final WorkerInbox inbox;
     private final Map<Long, CountDownLatch> holds = new ConcurrentHashMap<>();
     private final List<Long> received = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<Long> started = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -111,7 +111,6 @@ final class FakeWorker {
     private final AtomicBoolean dead = new AtomicBoolean();
     private final Thread runner;
     private final Thread reader;
-    private volatile long runningTaskId = -1;
     private volatile int answers;        // written under the lock of received
     private volatile int maxUnanswered;  // likewise
 
@@ -119,8 +118,8 @@ final class FakeWorker {
         this.name = name;
         this.faults = faults;
         this.stdout = process.childStdout();
-        this.frames = new FrameWriter(stdout, FrameType.Direction.TO_PARENT);
-        this.input = new FrameReader(process.childStdin(), FrameType.Direction.TO_WORKER);
+        this.frames = FrameWriter.toParent(stdout);
+        this.input = FrameReader.toWorker(process.childStdin());
         process.onSignal(signal -> {
             if (signal == 15) {
                 die(128 + 15, 15L); // the real worker's shutdown hook announces SIGTERM
@@ -132,6 +131,22 @@ final class FakeWorker {
         this.reader = new Thread(this::readFrames, name + "-fake-reader");
         runner.setDaemon(true);
         reader.setDaemon(true);
+        this.inbox = new WorkerInbox(new WorkerInbox.Worker() {
+            @Override
+            public void registerFunction(ToWorker.RegisterFunction frame) {
+                // it echoes every task's payload; it needs no functions
+            }
+
+            @Override
+            public void forgetFunction(ToWorker.Forget frame) {
+            }
+
+            @Override
+            public void answerCancelled(ToParent.Cancelled answer) throws IOException {
+                countAnswer();
+                send(answer);
+            }
+        }, runner);
     }
 
     void start() {
@@ -163,9 +178,9 @@ final class FakeWorker {
     }
 
     /** The bytes of a frame this worker could send: for a partial frame, write a prefix of them. */
-    static byte[] encodedFrame(Frame frame) throws IOException {
+    static byte[] encodedFrame(ToParent frame) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        new FrameWriter(bytes, FrameType.Direction.TO_PARENT).writeAndFlush(frame);
+        FrameWriter.toParent(bytes).writeAndFlush(frame);
         return bytes.toByteArray();
     }
 
@@ -205,15 +220,14 @@ final class FakeWorker {
 
     private void run() {
         try {
-            Frame init = input.read();
-            if (init == null || init.type() != FrameType.INIT) {
+            if (!(input.read() instanceof ToWorker.Init init)) {
                 die(1, 0L);
                 return;
             }
-            Payloads.InitRequest request = (Payloads.InitRequest) Codec.decode(init.payload(),
-                    FakeWorker.class.getClassLoader(), "initializer");
-            send(new Frame(FrameType.HELLO, 0, Codec.encode(new Payloads.Hello(Frames.PROTOCOL_VERSION,
-                    process.pid(), request.workerName()), "hello")));
+            Payloads.InitRequest request = Codec.decode(init.request().bytes(), FakeWorker.class.getClassLoader(),
+                    Payloads.InitRequest.class, "initializer");
+            send(new ToParent.Hello(new Encoded(Codec.encode(new Payloads.Hello(Frames.PROTOCOL_VERSION,
+                    process.pid(), request.workerName()), "hello"))));
             reader.start();
             runTasks();
         } catch (IOException e) {
@@ -223,24 +237,20 @@ final class FakeWorker {
         }
     }
 
+    /** Logs what the test checks, then hands every frame to the inbox, as the real worker's reader does. */
     private void readFrames() {
         try {
-            Frame frame;
+            ToWorker frame;
             while ((frame = input.read()) != null) {
-                switch (frame.type()) {
-                    case CALL, CHUNK -> {
-                        synchronized (received) {
-                            received.add(frame.id());
-                            maxUnanswered = Math.max(maxUnanswered, received.size() - answers);
-                        }
-                        tasks.add(frame);
+                if (frame instanceof ToWorker.TaskFrame task) {
+                    synchronized (received) {
+                        received.add(task.taskId());
+                        maxUnanswered = Math.max(maxUnanswered, received.size() - answers);
                     }
-                    case CANCEL -> cancel(frame.id());
-                    case UNQUEUE -> unqueue(frame.id());
-                    case SHUTDOWN -> tasks.add(SHUTDOWN);
-                    case FUNCTION, FORGET -> { } // it echoes every task's payload; it needs no functions
-                    default -> throw new IOException("unexpected frame for a pool worker: " + frame);
+                } else if (frame instanceof ToWorker.Cancel cancel) {
+                    cancelsReceived.add(cancel.taskId());
                 }
+                inbox.receive(frame);
             }
             die(0, 0L); // end of stdin: the parent is done with it
         } catch (IOException e) {
@@ -250,45 +260,23 @@ final class FakeWorker {
         }
     }
 
-    private void cancel(long taskId) {
-        cancelsReceived.add(taskId);
-        cancelled.add(taskId);
-        if (runningTaskId == taskId) {
-            runner.interrupt();
-        }
-    }
-
-    /** As TaskLoop: a task still queued is answered CANCELLED at once; a running one runs on, uninterrupted. */
-    private void unqueue(long taskId) throws IOException {
-        if (tasks.removeIf(next -> next instanceof Frame task && task.id() == taskId)) {
-            countAnswer();
-            send(Frame.of(FrameType.CANCELLED, taskId));
-        } else if (runningTaskId != taskId) {
-            cancelled.add(taskId); // not arrived yet: skipped when it does
-        }
-    }
-
     private void runTasks() throws IOException, InterruptedException {
         while (!dead.get()) {
-            Object next = tasks.take();
-            if (next == SHUTDOWN) {
-                die(0, 0L);
-                return;
-            }
             if (faults.retireAfter() >= 0 && answers >= faults.retireAfter()) {
-                retire();
+                inbox.retire();
+            }
+            ToWorker.TaskFrame task = inbox.nextTask(true);
+            if (task == null) {
+                end();
                 return;
             }
-            Frame task = (Frame) next;
             if (faults.outOfOrder()) {
-                Object second = tasks.take();
-                if (second instanceof Frame secondTask) {
-                    runOne(secondTask);
-                    runOne(task);
-                    continue;
+                // The first of the pair is no longer the inbox's running task: a CANCEL does not interrupt it.
+                ToWorker.TaskFrame second = inbox.nextTask(true);
+                if (second != null) {
+                    runOne(second);
                 }
                 runOne(task);
-                tasks.add(second); // the SHUTDOWN waits behind the task
                 continue;
             }
             runOne(task);
@@ -296,26 +284,24 @@ final class FakeWorker {
     }
 
     /**
-     * Says it starts nothing more (the RETIRING frame), between two tasks as a worker whose codec an Error struck
-     * does, and waits for the parent's SHUTDOWN (or the end of stdin, which the reader handles).
+     * The inbox starts nothing more: SHUTDOWN, retirement or death. A retiring fake says so (the RETIRING frame),
+     * between two tasks as a worker whose codec an Error struck does, and waits for the parent's SHUTDOWN (or the end
+     * of stdin, which the reader handles).
      */
-    private void retire() throws IOException, InterruptedException {
-        send(Frame.of(FrameType.RETIRING, 0));
-        while (tasks.take() != SHUTDOWN) {
-            // every task it holds, or is sent after this, is the parent's to requeue
+    private void end() throws IOException {
+        if (dead.get()) {
+            return;
+        }
+        if (inbox.isRetiring()) {
+            send(new ToParent.Retiring());
+            inbox.awaitShutdown(RETIRED_EXIT_MILLIS); // every task it holds is the parent's to requeue
         }
         die(0, 0L);
     }
 
-    private void runOne(Frame task) throws IOException, InterruptedException {
-        if (cancelled.remove(task.id())) {
-            countAnswer();
-            send(Frame.of(FrameType.CANCELLED, task.id()));
-            return;
-        }
-        runningTaskId = task.id();
-        send(Frame.of(FrameType.STARTED, task.id())); // as the real worker does, before the task runs
-        started.add(task.id()); // the parent has been told: from here on the task counts as run
+    private void runOne(ToWorker.TaskFrame task) throws IOException, InterruptedException {
+        send(new ToParent.Started(task.taskId())); // as the real worker does, before the task runs
+        started.add(task.taskId()); // the parent has been told: from here on the task counts as run
         if (faults.dieAfter() >= 0 && answers >= faults.dieAfter()) {
             die(faults.exitFrame());
             throw new InterruptedException("died running " + task);
@@ -324,31 +310,29 @@ final class FakeWorker {
             stall();
         }
         long begin = System.nanoTime();
-        Object value = Codec.decode(task.payload(), FakeWorker.class.getClassLoader(), "task");
-        Frame answer;
+        Object value = Codec.decode(task.task().bytes(), FakeWorker.class.getClassLoader(), Object.class, "task");
+        ToParent.Answer answer;
         try {
             if (value instanceof String s && s.startsWith(HOLD)) {
-                holds.computeIfAbsent(task.id(), id -> new CountDownLatch(1)).await(); // released or cancelled
+                holds.computeIfAbsent(task.taskId(), id -> new CountDownLatch(1)).await(); // released or cancelled
             }
             long nanos = faults.reportedNanos() >= 0 ? faults.reportedNanos() : System.nanoTime() - begin;
-            answer = new Frame(FrameType.RESULT, task.id(), Codec.encodeTimed(nanos, value, "result"));
+            answer = new ToParent.Result(task.taskId(), new Encoded(Codec.encodeTimed(nanos, value, "result")));
         } catch (InterruptedException e) {
             if (dead.get()) {
                 throw e;
             }
-            answer = new Frame(FrameType.FAILURE, task.id(), Codec.encodeFailure(System.nanoTime() - begin,
-                    Payloads.TaskFailure.ofTask(0, new Object[0], e)));
+            answer = new ToParent.Failure(task.taskId(), new Encoded(Codec.encodeFailure(
+                    System.nanoTime() - begin, Payloads.TaskFailure.ofTask(0, new Object[0], e))));
         } finally {
-            runningTaskId = -1;
-            cancelled.remove(task.id());
+            inbox.taskEnded(); // also clears a late CANCEL's interrupt
         }
-        Thread.interrupted(); // a late CANCEL must not leak into the next task
         countAnswer();
         synchronized (frames) { // a death comes before the whole answer or after it, as the log says
             if (dead.get()) {
                 throw new InterruptedException("died before answering " + task);
             }
-            answered.add(task.id());
+            answered.add(task.taskId());
             send(answer);
         }
     }
@@ -375,7 +359,7 @@ final class FakeWorker {
         throw new InterruptedException("died while stalled");
     }
 
-    private void send(Frame frame) throws IOException {
+    private void send(ToParent frame) throws IOException {
         frames.writeAndFlush(frame);
     }
 
@@ -390,13 +374,14 @@ final class FakeWorker {
         synchronized (frames) { // never in the middle of an answer: see runOne
             if (announcement != null) {
                 try {
-                    send(Frame.of(FrameType.EXIT, announcement));
+                    send(new ToParent.Exit(announcement));
                 } catch (IOException e) {
                     // the parent closed its end: nobody reads the announcement
                 }
             }
             process.exit(exitValue, !faults.stdoutOutlivesIt());
         }
+        inbox.retire(); // a runner waiting for a task wakes up and sees it is dead
         runner.interrupt();
         reader.interrupt();
     }

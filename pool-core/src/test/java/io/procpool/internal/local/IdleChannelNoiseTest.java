@@ -3,8 +3,8 @@ package io.procpool.internal.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.procpool.internal.codec.Codec;
-import io.procpool.internal.protocol.Frame;
-import io.procpool.internal.protocol.FrameType;
+import io.procpool.internal.protocol.Encoded;
+import io.procpool.internal.protocol.ToParent;
 import io.procpool.internal.task.Task;
 import java.util.Arrays;
 import java.util.List;
@@ -41,8 +41,8 @@ class IdleChannelNoiseTest {
     void aPartialFrameWhileIdleFailsNoTask() throws Exception {
         try (FakePool pool = FakePool.start(1)) {
             assertEquals("answered", pool.verify(pool.submit("before"), "before"));
-            byte[] frame = FakeWorker.encodedFrame(new Frame(FrameType.RESULT, 999_999,
-                    Codec.encodeTimed(0, "nobody asked", "result")));
+            byte[] frame = FakeWorker.encodedFrame(new ToParent.Result(999_999,
+                    new Encoded(Codec.encodeTimed(0, "nobody asked", "result"))));
 
             pool.worker(1).writeRaw(Arrays.copyOf(frame, frame.length / 2));
             FakePool.until(() -> pool.workers().size() == 2); // the watchdog replaced the worker

@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.procpool.TaskTimeoutException;
 import io.procpool.WorkerDiedException;
 import io.procpool.internal.codec.Codec;
-import io.procpool.internal.protocol.Frame;
-import io.procpool.internal.protocol.FrameType;
+import io.procpool.internal.protocol.Encoded;
+import io.procpool.internal.protocol.ToParent;
 import io.procpool.internal.task.Outcome;
 import io.procpool.internal.task.Task;
 import java.nio.charset.StandardCharsets;
@@ -123,11 +123,11 @@ class PlacementTest {
             assertEquals("timed out", pool.verify(task, HOLD + "late"));
             int signals = first.process.signals();
 
-            first.writeRaw(FakeWorker.encodedFrame(new Frame(FrameType.RESULT, task.id(),
-                    Codec.encodeTimed(0, HOLD + "late", "result"))));
+            first.writeRaw(FakeWorker.encodedFrame(new ToParent.Result(task.id(),
+                    new Encoded(Codec.encodeTimed(0, HOLD + "late", "result")))));
             // An unexpected frame after it makes the reader kill the worker: once it has, the answer was read.
-            first.writeRaw(FakeWorker.encodedFrame(Frame.of(FrameType.RETIRING, 0)));
-            first.writeRaw(FakeWorker.encodedFrame(Frame.of(FrameType.HELLO, 0)));
+            first.writeRaw(FakeWorker.encodedFrame(new ToParent.Retiring()));
+            first.writeRaw(FakeWorker.encodedFrame(new ToParent.Hello(Encoded.NONE)));
             until(() -> first.process.signals() > signals);
 
             assertInstanceOf(TaskTimeoutException.class, task.outcome().failure());

@@ -17,10 +17,20 @@ import org.junit.jupiter.api.Test;
 
 class FrameFormatTest {
 
-    private static byte[] bytesOf(FrameType.Direction direction, Frame... frames) throws IOException {
+    private static byte[] bytesOf(ToWorker... frames) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        FrameWriter writer = new FrameWriter(out, direction);
-        for (Frame frame : frames) {
+        FrameWriter<ToWorker> writer = FrameWriter.toWorker(out);
+        for (ToWorker frame : frames) {
+            writer.write(frame);
+        }
+        writer.flush();
+        return out.toByteArray();
+    }
+
+    private static byte[] bytesOf(ToParent... frames) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        FrameWriter<ToParent> writer = FrameWriter.toParent(out);
+        for (ToParent frame : frames) {
             writer.write(frame);
         }
         writer.flush();
@@ -33,8 +43,7 @@ class FrameFormatTest {
      */
     @Test
     void outputFrameMatchesGoldenBytes() throws IOException {
-        byte[] actual = bytesOf(FrameType.Direction.TO_PARENT,
-                new Frame(FrameType.OUTPUT, 1, "hi".getBytes(StandardCharsets.UTF_8)));
+        byte[] actual = bytesOf(new ToParent.OutputLine(ToParent.OutputLine.Stream.OUT, "hi"));
         String golden = "70703c70" // magic "pp<p"
                 + "46"                 // OUTPUT
                 + "0000000000000001"   // id: stream 1 (System.out)
@@ -46,26 +55,53 @@ class FrameFormatTest {
 
     @Test
     void emptyShutdownFrameMatchesGoldenBytes() throws IOException {
-        byte[] actual = bytesOf(FrameType.Direction.TO_WORKER, Frame.of(FrameType.SHUTDOWN, 0));
+        byte[] actual = bytesOf(new ToWorker.Shutdown());
         assertEquals("70703e77" + "07" + "0000000000000000" + "00000000" + "2e650cdf",
                 BaseEncoding.base16().lowerCase().encode(actual));
     }
 
     @Test
     void framesRoundTripAndEndCleanly() throws IOException {
-        Frame a = new Frame(FrameType.CHUNK, 7, new byte[] {1, 2, 3});
-        Frame b = Frame.of(FrameType.CANCEL, 7);
-        FrameReader reader = new FrameReader(new ByteArrayInputStream(bytesOf(FrameType.Direction.TO_WORKER, a, b)),
-                FrameType.Direction.TO_WORKER);
+        ToWorker a = new ToWorker.Chunk(7, new Encoded(new byte[] {1, 2, 3}));
+        ToWorker b = new ToWorker.Cancel(7);
+        FrameReader<ToWorker> reader = FrameReader.toWorker(new ByteArrayInputStream(bytesOf(a, b)));
         assertEquals(a, reader.read());
         assertEquals(b, reader.read());
         assertNull(reader.read());
     }
 
+    /** Each type is read back as its own record, equal to the one written: the reader decodes every type. */
+    @Test
+    void everyFrameTypeRoundTripsAsItsRecord() throws IOException {
+        Encoded payload = new Encoded(new byte[] {4, 5, 6});
+        List<ToWorker> toWorker = List.of(new ToWorker.Init(payload), new ToWorker.RegisterFunction(3, payload),
+                new ToWorker.Chunk(7, payload), new ToWorker.Call(8, payload), new ToWorker.Forget(3),
+                new ToWorker.Cancel(7), new ToWorker.Shutdown(), new ToWorker.StartProcess(payload),
+                new ToWorker.Unqueue(8));
+        List<ToParent> toParent = List.of(new ToParent.Hello(payload), new ToParent.InitFailed(payload),
+                new ToParent.Result(7, payload), new ToParent.Failure(8, payload), new ToParent.Cancelled(9),
+                new ToParent.OutputLine(ToParent.OutputLine.Stream.ERR, "line \u00e9"), new ToParent.Exit(15),
+                new ToParent.Retiring(), new ToParent.Started(7));
+        FrameReader<ToWorker> workerSide = FrameReader.toWorker(new ByteArrayInputStream(
+                bytesOf(toWorker.toArray(new ToWorker[0]))));
+        for (ToWorker frame : toWorker) {
+            assertEquals(frame, workerSide.read());
+        }
+        FrameReader<ToParent> parentSide = FrameReader.toParent(new ByteArrayInputStream(
+                bytesOf(toParent.toArray(new ToParent[0]))));
+        for (ToParent frame : toParent) {
+            assertEquals(frame, parentSide.read());
+        }
+        List<FrameType> covered = new ArrayList<>();
+        toWorker.forEach(frame -> covered.add(frame.type()));
+        toParent.forEach(frame -> covered.add(frame.type()));
+        assertEquals(List.of(FrameType.values()), covered, "a frame type without its record in this test");
+    }
+
     @Test
     void strayTextIsACorruptedChannelWithAHexDump() {
         byte[] stray = "Hello from native code\n".getBytes(StandardCharsets.UTF_8);
-        FrameReader reader = new FrameReader(new ByteArrayInputStream(stray), FrameType.Direction.TO_PARENT);
+        FrameReader<ToParent> reader = FrameReader.toParent(new ByteArrayInputStream(stray));
         ChannelCorruptedException e = assertThrows(ChannelCorruptedException.class, reader::read);
         assertTrue(e.getMessage().contains("bad magic"), e.getMessage());
         assertTrue(e.getMessage().contains("48 65 6c 6c 6f"), e.getMessage());
@@ -74,25 +110,25 @@ class FrameFormatTest {
 
     @Test
     void flippedPayloadBitFailsTheChecksum() throws IOException {
-        byte[] bytes = bytesOf(FrameType.Direction.TO_PARENT, new Frame(FrameType.RESULT, 3, new byte[] {10, 20}));
+        byte[] bytes = bytesOf(new ToParent.Result(3, new Encoded(new byte[] {10, 20})));
         bytes[Frames.HEADER_SIZE] ^= 0x01;
-        FrameReader reader = new FrameReader(new ByteArrayInputStream(bytes), FrameType.Direction.TO_PARENT);
+        FrameReader<ToParent> reader = FrameReader.toParent(new ByteArrayInputStream(bytes));
         ChannelCorruptedException e = assertThrows(ChannelCorruptedException.class, reader::read);
         assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
     }
 
     @Test
     void frameFromTheWrongDirectionIsRejected() throws IOException {
-        byte[] toWorker = bytesOf(FrameType.Direction.TO_WORKER, Frame.of(FrameType.SHUTDOWN, 0));
-        FrameReader reader = new FrameReader(new ByteArrayInputStream(toWorker), FrameType.Direction.TO_PARENT);
+        byte[] toWorker = bytesOf(new ToWorker.Shutdown());
+        FrameReader<ToParent> reader = FrameReader.toParent(new ByteArrayInputStream(toWorker));
         assertThrows(ChannelCorruptedException.class, reader::read);
     }
 
     @Test
     void streamEndingInsideAFrameIsAnEofNotData() throws IOException {
-        byte[] bytes = bytesOf(FrameType.Direction.TO_PARENT, new Frame(FrameType.RESULT, 3, new byte[100]));
+        byte[] bytes = bytesOf(new ToParent.Result(3, new Encoded(new byte[100])));
         byte[] truncated = java.util.Arrays.copyOf(bytes, 50);
-        FrameReader reader = new FrameReader(new ByteArrayInputStream(truncated), FrameType.Direction.TO_PARENT);
+        FrameReader<ToParent> reader = FrameReader.toParent(new ByteArrayInputStream(truncated));
         assertThrows(EOFException.class, reader::read);
     }
 
@@ -100,11 +136,10 @@ class FrameFormatTest {
     void startupNoiseBeforeTheFirstFrameIsHandedOverAsLines() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write("[0.003s][info][gc] Using G1\nsecond line\n".getBytes(StandardCharsets.UTF_8));
-        out.write(bytesOf(FrameType.Direction.TO_PARENT, Frame.of(FrameType.EXIT, 0)));
+        out.write(bytesOf(new ToParent.Exit(0)));
         List<String> noise = new ArrayList<>();
-        FrameReader reader = new FrameReader(new ByteArrayInputStream(out.toByteArray()),
-                FrameType.Direction.TO_PARENT);
-        assertEquals(Frame.of(FrameType.EXIT, 0), reader.readFirst(noise::add));
+        FrameReader<ToParent> reader = FrameReader.toParent(new ByteArrayInputStream(out.toByteArray()));
+        assertEquals(new ToParent.Exit(0), reader.readFirst(noise::add));
         assertEquals(List.of("[0.003s][info][gc] Using G1", "second line"), noise);
         assertNull(reader.read());
     }

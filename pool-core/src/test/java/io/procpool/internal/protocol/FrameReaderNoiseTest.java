@@ -24,8 +24,8 @@ class FrameReaderNoiseTest {
 
     private static byte[] frame(long id, String payload) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        FrameWriter writer = new FrameWriter(bytes, FrameType.Direction.TO_PARENT);
-        writer.writeAndFlush(new Frame(FrameType.RESULT, id, payload.getBytes(StandardCharsets.UTF_8)));
+        FrameWriter<ToParent> writer = FrameWriter.toParent(bytes);
+        writer.writeAndFlush(new ToParent.Result(id, new Encoded(payload.getBytes(StandardCharsets.UTF_8))));
         return bytes.toByteArray();
     }
 
@@ -40,10 +40,10 @@ class FrameReaderNoiseTest {
     @Test
     void bytesBetweenFramesAreSkippedAndReported() throws IOException {
         List<byte[]> noise = new ArrayList<>();
-        FrameReader reader = new FrameReader(concat(frame(1, "a"), "native says hi\n".getBytes(StandardCharsets.UTF_8),
-                frame(2, "b")), FrameType.Direction.TO_PARENT, noise::add);
-        assertEquals(1, reader.read().id());
-        assertEquals(2, reader.read().id());
+        FrameReader<ToParent> reader = FrameReader.toParent(concat(frame(1, "a"),
+                "native says hi\n".getBytes(StandardCharsets.UTF_8), frame(2, "b")), noise::add);
+        assertEquals(1, reader.read().wireId());
+        assertEquals(2, reader.read().wireId());
         assertNull(reader.read());
         assertEquals("native says hi\n", new String(join(noise), StandardCharsets.UTF_8));
     }
@@ -52,11 +52,11 @@ class FrameReaderNoiseTest {
     void aStrayByteThatBeginsTheMagicIsSkippedWhenTheFrameComes() throws IOException {
         List<byte[]> noise = new ArrayList<>();
         byte first = (byte) (FrameType.Direction.TO_PARENT.magic() >>> 24);
-        FrameReader reader = new FrameReader(concat(new byte[] {first, first}, frame(7, "x")),
-                FrameType.Direction.TO_PARENT, noise::add);
-        Frame read = reader.read();
-        assertEquals(7, read.id());
-        assertEquals("x", new String(read.payload(), StandardCharsets.UTF_8));
+        FrameReader<ToParent> reader = FrameReader.toParent(concat(new byte[] {first, first}, frame(7, "x")),
+                noise::add);
+        ToParent read = reader.read();
+        assertEquals(7, read.wireId());
+        assertEquals("x", new String(read.wirePayload(), StandardCharsets.UTF_8));
         assertArrayEquals(new byte[] {first, first}, join(noise));
     }
 
@@ -81,13 +81,13 @@ class FrameReaderNoiseTest {
                 return 0;
             }
         };
-        assertNull(new FrameReader(strayThenNothing, FrameType.Direction.TO_PARENT, noise::add).read());
+        assertNull(FrameReader.toParent(strayThenNothing, noise::add).read());
     }
 
     @Test
     void aStrictReaderFailsOnTheFirstByteThatCannotBeginAFrame() throws IOException {
-        FrameReader strict = new FrameReader(concat("x".getBytes(StandardCharsets.UTF_8), frame(1, "a")),
-                FrameType.Direction.TO_PARENT);
+        FrameReader<ToParent> strict = FrameReader.toParent(concat("x".getBytes(StandardCharsets.UTF_8),
+                frame(1, "a")));
         assertThrows(ChannelCorruptedException.class, strict::read);
     }
 

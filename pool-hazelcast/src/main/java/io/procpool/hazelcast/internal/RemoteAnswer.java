@@ -3,8 +3,8 @@ package io.procpool.hazelcast.internal;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
-import io.procpool.internal.protocol.Frame;
 import io.procpool.internal.protocol.FrameType;
+import io.procpool.internal.protocol.ToParent;
 import io.procpool.internal.task.Task;
 import java.io.IOException;
 
@@ -39,10 +39,10 @@ public final class RemoteAnswer implements DataSerializable {
      * @param task   the task it answers, whose pool id and task id the signature binds the answer to
      * @param key    the member's cluster key, or null to answer unsigned
      */
-    RemoteAnswer(Frame answer, RemoteTask task, String memberName, long memberPid, ClusterKey key) {
+    RemoteAnswer(ToParent.Answer answer, RemoteTask task, String memberName, long memberPid, ClusterKey key) {
         this.failure = answer.type() == FrameType.FAILURE;
-        this.taskId = answer.id();
-        this.payload = answer.payload();
+        this.taskId = answer.taskId();
+        this.payload = answer.answer().bytes();
         this.memberName = memberName;
         this.memberPid = memberPid;
         this.signature = key == null ? null : key.sign(transcript(task.poolId(), task.taskId()));
@@ -90,8 +90,8 @@ public final class RemoteAnswer implements DataSerializable {
     }
 
     /** The RESULT or FAILURE frame, for {@code Answers.decode}. */
-    Frame frame() {
-        return new Frame(failure ? FrameType.FAILURE : FrameType.RESULT, taskId, payload);
+    ToParent.Answer frame() {
+        return ToParent.Answer.of(failure ? FrameType.FAILURE : FrameType.RESULT, taskId, payload);
     }
 
     /** The member that ran the task, as {@code MemberNames} names it. */

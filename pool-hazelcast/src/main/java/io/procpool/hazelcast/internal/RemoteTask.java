@@ -6,8 +6,8 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
 import io.procpool.internal.task.Task;
-import io.procpool.internal.protocol.Frame;
 import io.procpool.internal.protocol.FrameType;
+import io.procpool.internal.protocol.ToWorker;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -102,8 +102,8 @@ public final class RemoteTask implements Callable<RemoteAnswer>, DataSerializabl
     }
 
     /** The CALL or CHUNK frame a worker's {@code TaskExecutor} runs. */
-    Frame frame() {
-        return new Frame(chunk ? FrameType.CHUNK : FrameType.CALL, taskId, payload);
+    ToWorker.TaskFrame frame() {
+        return ToWorker.TaskFrame.of(chunk ? FrameType.CHUNK : FrameType.CALL, taskId, payload);
     }
 
     @Override

@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.procpool.internal.protocol.Frame;
+import io.procpool.internal.protocol.Encoded;
 import io.procpool.internal.protocol.FrameType;
+import io.procpool.internal.protocol.ToParent;
 import io.procpool.internal.task.Task;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,7 @@ class SignaturesTest {
     }
 
     private static RemoteAnswer answerTo(RemoteTask task, byte[] result, ClusterKey key) {
-        return new RemoteAnswer(new Frame(FrameType.RESULT, task.taskId(), result), task, "member a:1", 42, key);
+        return new RemoteAnswer(new ToParent.Result(task.taskId(), new Encoded(result)), task, "member a:1", 42, key);
     }
 
     @Test
