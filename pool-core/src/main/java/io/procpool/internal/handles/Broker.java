@@ -119,6 +119,11 @@ public final class Broker {
         }
     }
 
+    /** Forgets an object that has no waiting callers left to answer (a closed queue that was drained). */
+    void forget(long objectId) {
+        objects.remove(objectId);
+    }
+
     /** Tells every connected process that {@code objectId} was closed (their one-way puts must fail at once). */
     void announceClosed(long objectId) {
         ByteBuffer frame = Wire.seal(Wire.start(Wire.Type.CLOSED, objectId, 0));

@@ -65,6 +65,7 @@ public final class HostedQueue extends Hosted {
                         takenNotDone.computeIfAbsent(call.participant, p -> new ArrayDeque<>()).addLast(item);
                     }
                     answer(call, Outcome.done(1, item));
+                    freeIfClosedAndDrained();
                     return true;
                 }
                 if (closed) {
@@ -81,6 +82,7 @@ public final class HostedQueue extends Hosted {
                     broker.announceClosed(id.objectId());
                 }
                 answer(call, Outcome.done(0));
+                freeIfClosedAndDrained();
             }
             case Ops.TASK_DONE -> taskDone(call);
             case Ops.JOIN -> {
@@ -92,6 +94,18 @@ public final class HostedQueue extends Hosted {
             default -> answer(call, Outcome.failed(Outcome.Failure.CLOSED, "unknown queue operation " + call.op()));
         }
         return true;
+    }
+
+    /**
+     * Frees a closed plain queue once it is drained (API.md): nothing can enter it again, and a program that makes a
+     * queue per job would otherwise grow its host without bound. Its waiting takers are still answered "closed and
+     * drained" by this change; later callers find no object and get {@code QueueClosedException}. A joinable queue
+     * stays: its {@code join()} and {@code taskDone()} still have answers to give.
+     */
+    private void freeIfClosedAndDrained() {
+        if (closed && items.isEmpty() && !joinable) {
+            broker.forget(id.objectId());
+        }
     }
 
     private void taskDone(Call call) {
