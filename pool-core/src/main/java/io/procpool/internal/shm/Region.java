@@ -71,7 +71,10 @@ public final class Region {
      */
     static Region create(RegionHandle handle, String what) {
         Path file = fileOf(handle);
-        long fileBytes = HEADER_BYTES + handle.dataBytes();
+        // a size within the header of Long.MAX_VALUE would overflow to a negative one: it is more than any file system
+        // has, so it is counted as Long.MAX_VALUE and refused below naming the free space
+        long fileBytes = handle.dataBytes() > Long.MAX_VALUE - HEADER_BYTES ? Long.MAX_VALUE
+                : HEADER_BYTES + handle.dataBytes();
         try {
             long usable = Files.getFileStore(file.getParent()).getUsableSpace();
             if (fileBytes > usable) {

@@ -84,6 +84,15 @@ class RegionTest {
     }
 
     @Test
+    void regionWhoseSizeOverflowsWithItsHeaderFailsNamingTheFreeSpaceAndLeavesNoFile() throws IOException {
+        long[] before = filesOfThisHost();
+        PoolException e = assertThrows(PoolException.class, () -> Regions.create(Long.MAX_VALUE - 8, "huge array"));
+        assertTrue(e.getMessage().startsWith("huge array needs " + Long.MAX_VALUE + " bytes of shared memory but "
+                + RuntimeDirectory.get() + " has only "), e.getMessage());
+        assertArrayEquals(before, filesOfThisHost());
+    }
+
+    @Test
     void runsCopiedAcrossTheBoundaryOfTwoMappingsArriveWhole() {
         long longsPerSegment = Region.SEGMENT_BYTES / Long.BYTES;
         Region region = Regions.create(Region.SEGMENT_BYTES + 1024, "two-segment region");
