@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ClassArchiveTest {
     private static final String JDK_25 = "/usr/lib/jvm/temurin-25-jdk-amd64";
 
+    private static final int TRAINING_RUNS = 4;
+
     @TempDir
     Path directory;
 
@@ -41,10 +44,7 @@ class ClassArchiveTest {
     void aTruncatedArchiveNeverFailsAStart(String jdkHome) throws Exception {
         Path jdk = jdkHome.equals("build") ? Paths.get(System.getProperty("java.home")) : Paths.get(jdkHome);
         Path temporary = Files.createDirectories(directory.resolve("tmp"));
-        JavaRun.poolTraceback(jdk, directory, temporary).assertPrintsOnlyTheTraceback();
-        Awaitility.await("the archive made after the first run").atMost(Duration.ofSeconds(120))
-                .until(() -> archives(temporary).size() == 1);
-        Path archive = archives(temporary).get(0);
+        Path archive = trainArchive(jdk, temporary);
         long size = Files.size(archive);
         try (RandomAccessFile file = new RandomAccessFile(archive.toFile(), "rw")) {
             file.setLength(size / 2);
@@ -52,13 +52,34 @@ class ClassArchiveTest {
         JavaRun.poolTraceback(jdk, directory, temporary).assertPrintsOnlyTheTraceback();
         JavaRun.poolTraceback(jdk, directory, temporary).assertPrintsOnlyTheTraceback();
         // a JDK 25 run that trained a new cache leaves a JVM assembling it: let it end before the directory goes
-        Awaitility.await("the AOT cache assembled").atMost(Duration.ofSeconds(120)).until(() -> trainingDone(temporary));
+        Awaitility.await("the AOT cache assembled").atMost(Duration.ofSeconds(120))
+                .until(() -> trainingDone(temporary));
     }
 
-    /** Whether no training left files behind: a recording, or an archive being written. */
+    /** Whether no JVM is assembling an AOT cache there: its shell removes the recording ({@code .conf}) last. */
     private static boolean trainingDone(Path temporary) throws IOException {
         try (Stream<Path> files = Files.walk(temporary)) {
-            return files.noneMatch(file -> file.getFileName().toString().matches(".*\\.(conf|tmp)"));
+            return files.noneMatch(file -> file.getFileName().toString().endsWith(".conf"));
+        }
+    }
+
+    /**
+     * Runs the example until it has left an archive, at most {@link #TRAINING_RUNS} times: a JDK 17 worker dumps its
+     * archive as it exits, and on a loaded machine the run may end (and kill it) first, which only skips the
+     * archive.
+     */
+    private Path trainArchive(Path jdk, Path temporary) throws Exception {
+        for (int run = 1; ; run++) {
+            JavaRun.poolTraceback(jdk, directory, temporary).assertPrintsOnlyTheTraceback();
+            try {
+                Awaitility.await("the archive made after run " + run).atMost(Duration.ofSeconds(run < TRAINING_RUNS
+                        ? 20 : 120)).until(() -> archives(temporary).size() == 1);
+                return archives(temporary).get(0);
+            } catch (ConditionTimeoutException e) {
+                if (run == TRAINING_RUNS) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -72,10 +93,7 @@ class ClassArchiveTest {
     void anArchiveAWorkerCrashedWithIsDeletedSoTheNextRunWorks() throws Exception {
         Path jdk = Paths.get(System.getProperty("java.home"));
         Path temporary = Files.createDirectories(directory.resolve("tmp"));
-        JavaRun.poolTraceback(jdk, directory, temporary).assertPrintsOnlyTheTraceback();
-        Awaitility.await("the archive made after the first run").atMost(Duration.ofSeconds(120))
-                .until(() -> archives(temporary).size() == 1);
-        Path archive = archives(temporary).get(0);
+        Path archive = trainArchive(jdk, temporary);
         String name = archive.getFileName().toString();
         String extension = name.substring(name.lastIndexOf('.'));
         String key = name.substring(0, name.indexOf('.'));
