@@ -48,7 +48,7 @@ public record FailureInsights(long taskId, String function, String worker, Insta
         Objects.requireNonNull(error, "error");
     }
 
-    /** @return the full stack trace of {@link #error()}, causes and suppressed exceptions included */
+    /** {@return the full stack trace of {@link #error()}, causes and suppressed exceptions included} */
     public String trace() {
         StringWriter out = new StringWriter();
         error.printStackTrace(new PrintWriter(out));

@@ -152,7 +152,7 @@ public class JvmProcess {
         return startedChild("join").awaitExit(timeout);
     }
 
-    /** @return whether it was started and has not ended; {@code true} for the process this code runs in */
+    /** {@return whether it was started and has not ended; {@code true} for the process this code runs in} */
     public boolean isAlive() {
         if (isThisJvm()) {
             return true;
@@ -180,6 +180,8 @@ public class JvmProcess {
     }
 
     /**
+     * The child's process id.
+     *
      * @return the child's process id; this JVM's for the process this code runs in
      * @throws IllegalStateException it was not started
      */
@@ -188,6 +190,8 @@ public class JvmProcess {
     }
 
     /**
+     * How the child ended, in Python's convention.
+     *
      * @return empty until the child has ended (and for the process this code runs in); then 0 when {@code run()}
      *         returned, {@code n} for {@code System.exit(n)}, 1 for an uncaught exception, {@code -N} when signal N
      *         killed it
@@ -197,7 +201,7 @@ public class JvmProcess {
         return started == null || isThisJvm() ? OptionalInt.empty() : started.exitCode();
     }
 
-    /** @return the process name */
+    /** {@return the process name} */
     public String getName() {
         return name;
     }
@@ -211,7 +215,7 @@ public class JvmProcess {
         this.name = Objects.requireNonNull(name, "name");
     }
 
-    /** @return whether the process is a daemon (killed when this JVM exits) */
+    /** {@return whether the process is a daemon (killed when this JVM exits)} */
     public boolean isDaemon() {
         return daemon;
     }

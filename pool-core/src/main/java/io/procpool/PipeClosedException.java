@@ -9,7 +9,11 @@ package io.procpool;
 public class PipeClosedException extends PoolException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message which end, and why it is closed */
+    /**
+     * Creates the exception.
+     *
+     * @param message which end, and why it is closed
+     */
     public PipeClosedException(String message) {
         super(message);
     }

@@ -308,7 +308,7 @@ public interface Pool extends AutoCloseable {
      */
     void terminate();
 
-    /** @return a snapshot of the live workers: name, pid, state, tasks completed */
+    /** {@return a snapshot of the live workers: name, pid, state, tasks completed} */
     List<WorkerInfo> workers();
 
     /**

@@ -9,6 +9,8 @@ public class PoolException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception.
+     *
      * @param message what went wrong, naming the object that failed
      */
     public PoolException(String message) {
@@ -16,6 +18,8 @@ public class PoolException extends RuntimeException {
     }
 
     /**
+     * Creates the exception with its cause.
+     *
      * @param message what went wrong, naming the object that failed
      * @param cause   the underlying failure
      */

@@ -70,17 +70,17 @@ public final class ProcessBarrier extends HostedHandle {
         return arrival(outcome);
     }
 
-    /** @return the number of parties that must arrive */
+    /** {@return the number of parties that must arrive} */
     public int getParties() {
         return parties;
     }
 
-    /** @return how many parties wait at the barrier now */
+    /** {@return how many parties wait at the barrier now} */
     public int getNumberWaiting() {
         return (int) quick(Ops.WAITING, 0, null, null).number();
     }
 
-    /** @return whether the barrier is broken */
+    /** {@return whether the barrier is broken} */
     public boolean isBroken() {
         return quick(Ops.IS_BROKEN, 0, null, null).number() != 0;
     }

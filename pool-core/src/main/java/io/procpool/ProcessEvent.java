@@ -35,7 +35,7 @@ public final class ProcessEvent extends HostedHandle {
         quick(Ops.CLEAR, 0, null, null);
     }
 
-    /** @return whether the flag is set */
+    /** {@return whether the flag is set} */
     public boolean isSet() {
         return quick(Ops.IS_SET, 0, null, null).number() != 0;
     }

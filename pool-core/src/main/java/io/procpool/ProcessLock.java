@@ -55,7 +55,11 @@ public final class ProcessLock extends HostedHandle {
         return acquired(call(Ops.TRY_LOCK, 0, null, null, checked(timeout)));
     }
 
-    /** @throws IllegalMonitorStateException if the calling thread does not hold the lock */
+    /**
+     * Releases the lock.
+     *
+     * @throws IllegalMonitorStateException if the calling thread does not hold the lock
+     */
     public void unlock() {
         quick(Ops.UNLOCK, 0, null, null);
     }

@@ -65,12 +65,12 @@ public final class ProcessPool implements Pool {
         return builder().workers(workers).build();
     }
 
-    /** @return a builder for a pool with non-default settings */
+    /** {@return a builder for a pool with non-default settings} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return the pool's name; its workers are named {@code <name>-worker-<n>} */
+    /** {@return the pool's name; its workers are named {@code <name>-worker-<n>}} */
     public String name() {
         return config.name();
     }
@@ -182,6 +182,8 @@ public final class ProcessPool implements Pool {
     }
 
     /**
+     * Counts the replacement workers.
+     *
      * @return how many workers this pool started to replace workers that ended: that died, timed out, or retired
      *         after {@code maxTasksPerWorker} tasks or above {@code maxWorkerMemory} ({@link PoolInsights#respawns()}
      *         counts only the replacements of workers that died or timed out)

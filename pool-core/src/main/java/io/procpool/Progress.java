@@ -46,13 +46,13 @@ public record Progress(long done, long failed, OptionalLong total, Duration elap
         }
     }
 
-    /** @return items per second, done and failed together, averaged since the call started; 0 at the start */
+    /** {@return items per second, done and failed together, averaged since the call started; 0 at the start} */
     public double itemsPerSecond() {
         long nanos = elapsed.toNanos();
         return nanos <= 0 ? 0 : (done + failed) * 1e9 / nanos;
     }
 
-    /** @return the finished share in {@code [0, 1]}, when the total is known */
+    /** {@return the finished share in {@code [0, 1]}, when the total is known} */
     public OptionalDouble fraction() {
         if (total.isEmpty()) {
             return OptionalDouble.empty();
@@ -61,7 +61,7 @@ public record Progress(long done, long failed, OptionalLong total, Duration elap
         return OptionalDouble.of(all == 0 ? 1.0 : Math.min(1.0, (double) (done + failed) / all));
     }
 
-    /** @return the time left at the average rate so far, when the total is known and some items are finished */
+    /** {@return the time left at the average rate so far, when the total is known and some items are finished} */
     public Optional<Duration> eta() {
         double rate = itemsPerSecond();
         if (total.isEmpty() || rate <= 0) {

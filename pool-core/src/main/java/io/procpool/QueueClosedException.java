@@ -9,7 +9,11 @@ package io.procpool;
 public class QueueClosedException extends PoolException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message which queue, and what was attempted */
+    /**
+     * Creates the exception.
+     *
+     * @param message which queue, and what was attempted
+     */
     public QueueClosedException(String message) {
         super(message);
     }

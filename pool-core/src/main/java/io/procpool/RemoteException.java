@@ -17,6 +17,8 @@ public class RemoteException extends PoolException {
     private final String remoteMessage;
 
     /**
+     * Stands in for a remote exception of another class.
+     *
      * @param remoteClassName the fully qualified class name of the exception in the worker
      * @param remoteMessage   its message, possibly {@code null}
      */
@@ -26,12 +28,12 @@ public class RemoteException extends PoolException {
         this.remoteMessage = remoteMessage;
     }
 
-    /** @return the fully qualified class name of the exception the worker threw */
+    /** {@return the fully qualified class name of the exception the worker threw} */
     public String remoteClassName() {
         return remoteClassName;
     }
 
-    /** @return the message of the exception the worker threw, possibly {@code null} */
+    /** {@return the message of the exception the worker threw, possibly {@code null}} */
     public String remoteMessage() {
         return remoteMessage;
     }

@@ -26,7 +26,7 @@ abstract class SharedArray extends SharedMemoryHandle {
         return Regions.create(length * Long.BYTES, kind + " of " + length + " elements");
     }
 
-    /** @return the number of elements */
+    /** {@return the number of elements} */
     public final long length() {
         return length;
     }

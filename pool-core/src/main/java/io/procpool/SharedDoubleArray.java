@@ -44,6 +44,8 @@ public final class SharedDoubleArray extends SharedArray {
     }
 
     /**
+     * Reads one element.
+     *
      * @param index the element's index
      * @return element {@code index}
      */

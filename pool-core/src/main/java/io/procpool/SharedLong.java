@@ -43,17 +43,23 @@ public final class SharedLong extends SharedMemoryHandle {
         return "SharedLong";
     }
 
-    /** @return the value (a volatile read) */
+    /** {@return the value (a volatile read)} */
     public long get() {
         return region().getLongVolatile(0);
     }
 
-    /** @param value the new value (a volatile write) */
+    /**
+     * Sets the value.
+     *
+     * @param value the new value (a volatile write)
+     */
     public void set(long value) {
         region().setLongVolatile(0, value);
     }
 
     /**
+     * Adds to the value atomically.
+     *
      * @param delta what to add
      * @return the value after adding {@code delta}, atomically
      */
@@ -61,12 +67,14 @@ public final class SharedLong extends SharedMemoryHandle {
         return region().getAndAddLong(0, delta) + delta;
     }
 
-    /** @return the value after adding one, atomically */
+    /** {@return the value after adding one, atomically} */
     public long incrementAndGet() {
         return addAndGet(1);
     }
 
     /**
+     * Sets the value atomically if it is the expected one.
+     *
      * @param expected the value it must have
      * @param value    the value it gets if it had {@code expected}
      * @return whether the value was {@code expected} and is now {@code value}

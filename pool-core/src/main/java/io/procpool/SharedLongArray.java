@@ -50,6 +50,8 @@ public final class SharedLongArray extends SharedArray {
     }
 
     /**
+     * Reads one element.
+     *
      * @param index the element's index
      * @return element {@code index}
      */
@@ -94,6 +96,8 @@ public final class SharedLongArray extends SharedArray {
     }
 
     /**
+     * Adds to one element atomically.
+     *
      * @param index the element's index
      * @param delta what to add
      * @return the value of element {@code index} after adding {@code delta}, atomically
@@ -104,6 +108,8 @@ public final class SharedLongArray extends SharedArray {
     }
 
     /**
+     * Sets one element atomically if it holds the expected value.
+     *
      * @param index    the element's index
      * @param expected the value it must have
      * @param value    the value it gets if it had {@code expected}

@@ -70,6 +70,8 @@ public final class SharedMap<K, V> extends HostedHandle {
     }
 
     /**
+     * Tells whether the map holds the key.
+     *
      * @param key the key; {@code null} is refused
      * @return whether {@code key} is mapped
      */
@@ -77,7 +79,7 @@ public final class SharedMap<K, V> extends HostedHandle {
         return quick(Ops.CONTAINS, 0, encode(key, "key"), null).number() != 0;
     }
 
-    /** @return the number of entries */
+    /** {@return the number of entries} */
     public int size() {
         return (int) quick(Ops.MAP_SIZE, 0, null, null).number();
     }

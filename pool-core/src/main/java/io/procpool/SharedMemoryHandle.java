@@ -61,7 +61,7 @@ abstract class SharedMemoryHandle implements AutoCloseable {
         Regions.free(mapped);
     }
 
-    /** @return whether it was closed, by any process (or cannot be used in this one) */
+    /** {@return whether it was closed, by any process (or cannot be used in this one)} */
     public boolean isClosed() {
         try {
             return region().isClosed();

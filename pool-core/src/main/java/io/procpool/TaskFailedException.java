@@ -16,6 +16,8 @@ public class TaskFailedException extends PoolException {
     private final long workerPid;
 
     /**
+     * Creates the exception.
+     *
      * @param workerName the worker that ran the task
      * @param workerPid  that worker's process id
      * @param cause      the task's exception as rebuilt in this JVM
@@ -26,12 +28,12 @@ public class TaskFailedException extends PoolException {
         this.workerPid = workerPid;
     }
 
-    /** @return the name of the worker that ran the task, e.g. {@code pool-worker-2} */
+    /** {@return the name of the worker that ran the task, e.g. {@code pool-worker-2}} */
     public String workerName() {
         return workerName;
     }
 
-    /** @return the process id of the worker that ran the task */
+    /** {@return the process id of the worker that ran the task} */
     public long workerPid() {
         return workerPid;
     }

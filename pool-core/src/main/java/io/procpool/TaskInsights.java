@@ -76,7 +76,7 @@ public record TaskInsights(long id, String function, String worker, int items, I
         }
     }
 
-    /** @return whether it ended in any failure (not {@link Outcome#ANSWERED}, not {@link Outcome#CANCELLED}) */
+    /** {@return whether it ended in any failure (not {@link Outcome#ANSWERED}, not {@link Outcome#CANCELLED})} */
     public boolean isFailure() {
         return outcome != Outcome.ANSWERED && outcome != Outcome.CANCELLED;
     }

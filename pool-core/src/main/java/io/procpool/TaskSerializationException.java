@@ -13,6 +13,8 @@ public class TaskSerializationException extends PoolException {
     private final String failedClassName;
 
     /**
+     * Creates the exception.
+     *
      * @param message         what could not be encoded or decoded, naming the class
      * @param failedClassName the class that failed, or {@code null} when unknown
      * @param cause           the codec's own exception, possibly {@code null}
@@ -22,7 +24,7 @@ public class TaskSerializationException extends PoolException {
         this.failedClassName = failedClassName;
     }
 
-    /** @return the fully qualified name of the class that would not serialize, or {@code null} when unknown */
+    /** {@return the fully qualified name of the class that would not serialize, or {@code null} when unknown} */
     public String failedClassName() {
         return failedClassName;
     }

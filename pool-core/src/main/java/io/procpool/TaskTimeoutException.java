@@ -16,6 +16,8 @@ public class TaskTimeoutException extends PoolException {
     private final Duration timeout;
 
     /**
+     * Creates the exception.
+     *
      * @param workerName the worker that ran the task
      * @param timeout    the time the task was allowed
      */
@@ -26,12 +28,12 @@ public class TaskTimeoutException extends PoolException {
         this.timeout = timeout;
     }
 
-    /** @return the worker that ran the task */
+    /** {@return the worker that ran the task} */
     public String workerName() {
         return workerName;
     }
 
-    /** @return the time the task was allowed */
+    /** {@return the time the task was allowed} */
     public Duration timeout() {
         return timeout;
     }

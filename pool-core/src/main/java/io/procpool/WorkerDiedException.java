@@ -22,6 +22,8 @@ public class WorkerDiedException extends PoolException {
     private final String stderrTail;
 
     /**
+     * Creates the exception.
+     *
      * @param message    what happened, naming the worker and how it died
      * @param workerName the worker's name
      * @param pid        the worker's process id
@@ -37,17 +39,19 @@ public class WorkerDiedException extends PoolException {
         this.stderrTail = stderrTail;
     }
 
-    /** @return the name of the worker that died */
+    /** {@return the name of the worker that died} */
     public String workerName() {
         return workerName;
     }
 
-    /** @return the process id of the worker that died */
+    /** {@return the process id of the worker that died} */
     public long pid() {
         return pid;
     }
 
     /**
+     * How the worker ended.
+     *
      * @return the exit code in Python's convention: {@code -N} when killed by signal N (-9 for SIGKILL, -15 for
      *     SIGTERM), {@code n} for {@code System.exit(n)}; {@link #UNKNOWN_EXIT_CODE} when the process's end could not
      *     be observed (a cluster member lost on another machine)
@@ -56,7 +60,7 @@ public class WorkerDiedException extends PoolException {
         return exitCode;
     }
 
-    /** @return the last lines the worker wrote on its standard error, possibly empty */
+    /** {@return the last lines the worker wrote on its standard error, possibly empty} */
     public String stderrTail() {
         return stderrTail;
     }

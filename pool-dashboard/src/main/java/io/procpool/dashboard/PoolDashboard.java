@@ -106,7 +106,7 @@ public final class PoolDashboard implements AutoCloseable {
         }
     }
 
-    /** @return where the page is, such as {@code http://127.0.0.1:40123/} */
+    /** {@return where the page is, such as {@code http://127.0.0.1:40123/}} */
     public URI uri() {
         return uri;
     }

@@ -77,12 +77,12 @@ public final class HazelcastPool implements Pool {
         return builder().instance(instance).build();
     }
 
-    /** @return a builder for a pool that starts its own client, or one with non-default settings */
+    /** {@return a builder for a pool that starts its own client, or one with non-default settings} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return the Hazelcast client or member this pool submits through */
+    /** {@return the Hazelcast client or member this pool submits through} */
     public HazelcastInstance instance() {
         return instance;
     }
@@ -261,6 +261,8 @@ public final class HazelcastPool implements Pool {
         }
 
         /**
+         * Names the cluster.
+         *
          * @param clusterName the cluster the started client joins; default {@code dev} (Hazelcast's default)
          * @return this builder
          */
@@ -270,6 +272,8 @@ public final class HazelcastPool implements Pool {
         }
 
         /**
+         * Sets the members to connect to.
+         *
          * @param addresses members the started client first connects to, {@code host[:port]}; default
          *                  {@code 127.0.0.1:5701}
          * @return this builder
@@ -328,6 +332,8 @@ public final class HazelcastPool implements Pool {
         }
 
         /**
+         * Names the executor.
+         *
          * @param executorName the executor's name on the members; default {@value HazelcastPool#DEFAULT_EXECUTOR}
          * @return this builder
          */

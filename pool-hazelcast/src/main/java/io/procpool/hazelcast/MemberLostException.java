@@ -14,6 +14,8 @@ public class MemberLostException extends WorkerDiedException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception.
+     *
      * @param message    what was lost and why
      * @param memberName the member that held the task, {@code member <host>:<port>}, or {@code cluster} when unknown
      * @param pid        that member's process id, or -1 when unknown

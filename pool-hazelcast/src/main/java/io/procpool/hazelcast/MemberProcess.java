@@ -145,17 +145,17 @@ public final class MemberProcess implements AutoCloseable {
         thread.start();
     }
 
-    /** @return where the member listens, {@code host:port}, for clients and other members */
+    /** {@return where the member listens, {@code host:port}, for clients and other members} */
     public String address() {
         return address;
     }
 
-    /** @return the member JVM's process id */
+    /** {@return the member JVM's process id} */
     public long pid() {
         return process.pid();
     }
 
-    /** @return whether the member's JVM still runs */
+    /** {@return whether the member's JVM still runs} */
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -13,7 +13,11 @@ import io.procpool.PoolException;
 public class PayloadSignatureException extends PoolException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what was refused, by whom, and why */
+    /**
+     * Creates the exception.
+     *
+     * @param message what was refused, by whom, and why
+     */
     public PayloadSignatureException(String message) {
         super(message);
     }

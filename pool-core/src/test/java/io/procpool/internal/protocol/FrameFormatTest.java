@@ -10,27 +10,28 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class FrameFormatTest {
 
     private static byte[] bytesOf(ToWorker... frames) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        FrameWriter<ToWorker> writer = FrameWriter.toWorker(out);
-        for (ToWorker frame : frames) {
-            writer.write(frame);
-        }
-        writer.flush();
-        return out.toByteArray();
+        return bytesOf(FrameWriter::toWorker, List.of(frames));
     }
 
     private static byte[] bytesOf(ToParent... frames) throws IOException {
+        return bytesOf(FrameWriter::toParent, List.of(frames));
+    }
+
+    private static <F extends Frame> byte[] bytesOf(Function<OutputStream, FrameWriter<F>> writerOn, List<F> frames)
+            throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        FrameWriter<ToParent> writer = FrameWriter.toParent(out);
-        for (ToParent frame : frames) {
+        FrameWriter<F> writer = writerOn.apply(out);
+        for (F frame : frames) {
             writer.write(frame);
         }
         writer.flush();
