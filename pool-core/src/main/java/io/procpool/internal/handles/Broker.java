@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * whichever thread changes that object. The end of a connection (the kernel closes it however the process died) is
  * that process's death: everything it held is released at once. A frame cut off by the death is dropped whole.
  *
- * <p>Thread-safety: thread-safe; one acceptor thread, one reader per connection, one timer thread for deadlines.
+ * <p>Thread-safety: thread-safe; one acceptor thread, one reader and one writer per connection (a process that stops
+ * reading holds up only its own writer), one timer thread for deadlines.
  */
 public final class Broker {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
@@ -155,7 +158,9 @@ public final class Broker {
 
     /** Reads one connection until it ends, then releases what its process held. */
     private void serve(SocketChannel channel) {
-        Object writeLock = new Object();
+        // answers are written by this connection's own thread, in order: a process that does not read (stopped, or
+        // slow) fills its socket and holds up only that thread, never the thread of whoever answered it
+        ExecutorService writer = Executors.newSingleThreadExecutor(daemon("procpool-broker-writer"));
         Map<Long, Call> pending = new ConcurrentHashMap<>();
         Participant participant = null;
         try (channel) {
@@ -166,12 +171,16 @@ public final class Broker {
                 return;
             }
             participant = new Participant(hello.payload().getLong(), frame -> {
-                synchronized (writeLock) {
-                    try {
-                        Wire.write(channel, frame);
-                    } catch (IOException e) {
-                        // the process is gone; its reader sees the end of stream and cleans up
-                    }
+                try {
+                    writer.execute(() -> {
+                        try {
+                            Wire.write(channel, frame);
+                        } catch (IOException e) {
+                            // the process is gone; its reader sees the end of stream and cleans up
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    // the connection ended: nobody is left to answer
                 }
             });
             connections.add(participant);
@@ -190,6 +199,7 @@ public final class Broker {
                 }
                 LOG.debug("{} disconnected{}", participant, participant.endedCleanly() ? "" : " (died)");
             }
+            writer.shutdown(); // the channel is closed: a write still queued fails at once
         }
     }
 
