@@ -93,7 +93,8 @@ public final class SharedMap<K, V> extends HostedHandle {
      * Replaces the value of {@code key} by {@code function(key, current value or null)}, in the host, atomically; a
      * {@code null} result removes the key. The function holds the map while it runs, so it must not wait: an operation
      * on a handle that may wait ({@code take}, {@code lock}, {@code await}, any timeout but zero) throws
-     * {@link IllegalStateException} in it, instead of blocking every process that uses the map.
+     * {@link IllegalStateException} in it, instead of blocking every process that uses the map; so does an operation
+     * on another {@code SharedMap} (two functions each using the other's map would wait for each other forever).
      *
      * @return the new value, or {@code null}
      * @throws PoolException if the function threw (its exception, an {@code Error} too, is the cause)

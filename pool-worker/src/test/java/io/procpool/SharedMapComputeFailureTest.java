@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class SharedMapComputeFailureTest {
     private static final Duration GENEROUS = Duration.ofSeconds(60);
+    /** Makes two compute functions overlap in the host (they run there, in this JVM, with this class). */
+    private static final CyclicBarrier BOTH_COMPUTING = new CyclicBarrier(2);
     private final Elsewhere elsewhere = new Elsewhere(null);
 
     @AfterEach
@@ -71,5 +74,25 @@ class SharedMapComputeFailureTest {
         assertEquals(Optional.empty(), empty.poll(Duration.ZERO));
         assertEquals(1, map.compute("k", (key, old) -> empty.poll(Duration.ZERO).orElse(1)),
                 "a zero timeout is allowed");
+    }
+
+    @Test
+    void computeFunctionUsingAnotherMapIsRefusedInsteadOfDeadlockingTwoMaps() throws Exception {
+        SharedMap<String, Integer> first = SharedMap.create();
+        SharedMap<String, Integer> second = SharedMap.create();
+        CompletableFuture<Integer> one = CompletableFuture.supplyAsync(() -> first.compute("k", (key, old) -> {
+            BOTH_COMPUTING.await();
+            return second.get("k");
+        }));
+        CompletableFuture<Integer> other = CompletableFuture.supplyAsync(() -> second.compute("k", (key, old) -> {
+            BOTH_COMPUTING.await();
+            return first.get("k");
+        }));
+        for (CompletableFuture<Integer> compute : java.util.List.of(one, other)) {
+            Exception e = assertThrows(Exception.class, () -> compute.get(GENEROUS.toSeconds(), TimeUnit.SECONDS));
+            assertInstanceOf(IllegalStateException.class, e.getCause().getCause(), "refused, not deadlocked");
+        }
+        first.put("k", 1);
+        assertEquals(2, first.compute("k", (key, old) -> first.get("k") + 1), "its own map it may use");
     }
 }

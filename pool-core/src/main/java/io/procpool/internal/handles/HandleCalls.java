@@ -101,9 +101,7 @@ public final class HandleCalls {
 
     private static Waiting start(HandleId id, int op, long arg, byte[] first, byte[] second, Duration timeout) {
         Request request = new Request(id.objectId(), op, threadId(), nanos(timeout), arg, first, second);
-        if (request.timeoutNanos() != 0) {
-            HostedMap.refuseWaitInCompute(id);
-        }
+        HostedMap.checkUseInCompute(id, request.timeoutNanos() != 0);
         if (HandleResolution.resolve(id) == HandleResolution.Where.THIS_JVM) {
             Broker broker = Broker.current();
             Hosted hosted = broker.find(id.objectId());

@@ -16,6 +16,7 @@ import java.util.Map;
 public final class HostedMap extends Hosted {
     /** The map whose compute function this thread runs, if any: such a function must not wait on a handle. */
     private static final ThreadLocal<HandleId> COMPUTING = new ThreadLocal<>();
+    private static final String KIND = "SharedMap";
 
     private final Broker broker;
     private final Map<Object, byte[]> entries = new HashMap<>();
@@ -28,7 +29,7 @@ public final class HostedMap extends Hosted {
     /** Creates a map hosted by this JVM. */
     public static HandleId create() {
         Broker broker = Broker.current();
-        return broker.host("SharedMap", id -> new HostedMap(id, broker));
+        return broker.host(KIND, id -> new HostedMap(id, broker));
     }
 
     @Override
@@ -85,18 +86,28 @@ public final class HostedMap extends Hosted {
     }
 
     /**
-     * Refuses an operation on {@code target} that may wait, when this thread runs a compute function: the function
-     * holds its map (and, for a remote caller, the reader of that caller's connection, so not even its death would be
-     * seen), and what it waits for may never come (a lock its own caller holds, an item nobody puts).
+     * Refuses, when this thread runs a compute function, an operation on {@code target} that may wait or that uses
+     * another map. The function holds its map (and, for a remote caller, the reader of that caller's connection, so
+     * not even its death would be seen): what it waits for may never come (a lock its own caller holds, an item nobody
+     * puts), and two functions each using the other's map would hold one map each and wait for the other forever.
      *
+     * @param mayWait whether the operation may wait (a timeout other than zero)
      * @throws IllegalStateException in a compute function
      */
-    static void refuseWaitInCompute(HandleId target) {
+    static void checkUseInCompute(HandleId target, boolean mayWait) {
         HandleId map = COMPUTING.get();
-        if (map != null) {
+        if (map == null) {
+            return;
+        }
+        if (mayWait) {
             throw new IllegalStateException("a compute function of " + map.describe() + " must not wait on "
                     + target.describe() + ": it runs in the host holding the map, so every process using the map "
                     + "would wait with it; use a zero timeout (tryLock, poll, tryAcquire with Duration.ZERO)");
+        }
+        if (target.kind().equals(KIND) && !target.equals(map)) {
+            throw new IllegalStateException("a compute function of " + map.describe() + " must not use "
+                    + target.describe() + ": it holds its own map, and a compute of that map using this one would "
+                    + "wait for it forever (compute over one map, or read the other first)");
         }
     }
 
