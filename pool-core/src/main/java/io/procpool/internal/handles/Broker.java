@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -62,7 +63,11 @@ public final class Broker {
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
         loader = Thread.currentThread().getContextClassLoader();
-        timer = Executors.newSingleThreadScheduledExecutor(daemon("procpool-broker-timer"));
+        ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, daemon("procpool-broker-timer"));
+        // most waits are answered before their deadline: drop their timers then, not at the deadline (a poll with a
+        // ten-minute timeout would otherwise leave an entry behind for ten minutes, one per item taken)
+        deadlines.setRemoveOnCancelPolicy(true);
+        timer = deadlines;
         daemon("procpool-broker-accept").newThread(this::accept).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
