@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -54,20 +53,17 @@ import java.util.concurrent.atomic.LongAdder;
 public final class InsightsRecorder {
     static final int SLOWEST = 5;
     static final int FAILURES = 20;
-    static final int ENDED = 20;
+    static final int ENDED = EndedWorkers.KEPT;
     /** Recent tasks kept for the task stream (a power of two). */
     static final int RECENT = 2048;
     static final long STREAM_SECONDS = 60;
-    static final int RATE_SECONDS = 10;
-    /** Per-second buckets of finished tasks: the throughput history plus room for the current second. */
-    private static final int BUCKETS = 64;
+    static final int RATE_SECONDS = Throughput.RATE_SECONDS;
     static final int ARGUMENTS_MAX_CHARS = 120;
 
     private final String poolName;
     private final boolean recordArguments;
     private final Clock clock;
     private final ProcStats proc;
-    private final Instant created;
 
     private final ConcurrentHashMap<String, WorkerStats> workers = new ConcurrentHashMap<>();
     private volatile boolean launchesSeen;
@@ -75,8 +71,7 @@ public final class InsightsRecorder {
     private final LongAdder failed = new LongAdder();
     private final AtomicInteger respawns = new AtomicInteger();
 
-    private final AtomicLongArray bucketSecond = new AtomicLongArray(BUCKETS);
-    private final AtomicLongArray bucketCount = new AtomicLongArray(BUCKETS);
+    private final Throughput throughput;
 
     private final AtomicReferenceArray<TaskInsights> recent = new AtomicReferenceArray<>(RECENT);
     private final AtomicLong recentNext = new AtomicLong();
@@ -85,7 +80,7 @@ public final class InsightsRecorder {
     private volatile long slowestThresholdNanos = -1;
     private final List<TaskInsights> slowest = new ArrayList<>(SLOWEST + 1);      // guarded by itself
     private final ArrayDeque<FailureInsights> failures = new ArrayDeque<>();      // guarded by itself
-    private final ArrayDeque<EndedWorker> ended = new ArrayDeque<>();             // guarded by itself
+    private final EndedWorkers ended = new EndedWorkers();
 
     /**
      * @param poolName        the pool's name, in the JFR events
@@ -100,10 +95,7 @@ public final class InsightsRecorder {
         this.recordArguments = recordArguments;
         this.clock = clock;
         this.proc = proc;
-        this.created = clock.instant();
-        for (int i = 0; i < BUCKETS; i++) {
-            bucketSecond.set(i, Long.MIN_VALUE);
-        }
+        this.throughput = new Throughput(clock.instant());
     }
 
     /** @return whether the owner should put {@link #summarize(Object) a summary} of each task's arguments */
@@ -157,7 +149,7 @@ public final class InsightsRecorder {
             stats.busyNanos.addAndGet(runNanos);
             (isFailure ? stats.failed : stats.completed).incrementAndGet();
         }
-        countInSecond(task.finished().getEpochSecond());
+        throughput.count(task.finished().getEpochSecond());
         recent.set((int) (recentNext.getAndIncrement() & (RECENT - 1)), task);
         if (runNanos > slowestThresholdNanos && task.outcome() != TaskInsights.Outcome.CANCELLED) {
             addSlowest(task, runNanos);
@@ -225,12 +217,7 @@ public final class InsightsRecorder {
                 : new EndedWorker(name, pid, now, exitCode, reason, stats.respawned, stats.completed.get(),
                         stats.failed.get(), Duration.ofNanos(stats.busyNanos.get()),
                         Duration.between(stats.launched, now));
-        synchronized (ended) {
-            ended.addFirst(record);
-            if (ended.size() > ENDED) {
-                ended.removeLast();
-            }
-        }
+        ended.add(record);
         commitWorker(name, pid, "ENDED", 0, exitCode, reason);
     }
 
@@ -247,19 +234,7 @@ public final class InsightsRecorder {
             stats.respawned = true;
             return;
         }
-        synchronized (ended) { // it ended first: mark its record
-            List<EndedWorker> copy = new ArrayList<>(ended);
-            for (int i = 0; i < copy.size(); i++) {
-                EndedWorker w = copy.get(i);
-                if (w.name().equals(name) && !w.respawned()) {
-                    copy.set(i, new EndedWorker(w.name(), w.pid(), w.ended(), w.exitCode(), w.reason(), true,
-                            w.tasksCompleted(), w.tasksFailed(), w.busy(), w.lifetime()));
-                    ended.clear();
-                    ended.addAll(copy);
-                    return;
-                }
-            }
-        }
+        ended.markRespawned(name); // it ended first: mark its record
     }
 
     // ---------------------------------------------------------------------------------------------- snapshot
@@ -287,14 +262,9 @@ public final class InsightsRecorder {
         synchronized (failures) {
             lastFailures = List.copyOf(failures);
         }
-        List<EndedWorker> lastEnded;
-        synchronized (ended) {
-            lastEnded = List.copyOf(ended);
-        }
-        long second = now.getEpochSecond();
         return new PoolInsights(now, queued, inFlight, completed.sum(), failed.sum(), respawns.get(),
-                tasksPerSecond(now), workerInsights, lastEnded, top, calls, lastFailures, recentTasks(now),
-                throughput(second));
+                throughput.perSecond(now), workerInsights, ended.snapshot(), top, calls, lastFailures,
+                recentTasks(now), throughput.history(now.getEpochSecond(), STREAM_SECONDS));
     }
 
     private WorkerInsights insightsOf(LiveWorker worker, Instant now) {
@@ -328,45 +298,6 @@ public final class InsightsRecorder {
         fresh.ready = now;
         WorkerStats raced = workers.putIfAbsent(worker, fresh);
         return raced != null ? raced : fresh;
-    }
-
-    private void countInSecond(long second) {
-        int slot = (int) Math.floorMod(second, (long) BUCKETS);
-        if (bucketSecond.get(slot) != second) {
-            synchronized (bucketSecond) { // once per slot and second
-                if (bucketSecond.get(slot) < second) {
-                    bucketCount.set(slot, 0);
-                    bucketSecond.set(slot, second);
-                } else if (bucketSecond.get(slot) > second) {
-                    return; // a task stamped a whole minute late: too old to count
-                }
-            }
-        }
-        bucketCount.incrementAndGet(slot);
-    }
-
-    private long countOf(long second) {
-        int slot = (int) Math.floorMod(second, (long) BUCKETS);
-        return bucketSecond.get(slot) == second ? bucketCount.get(slot) : 0;
-    }
-
-    private double tasksPerSecond(Instant now) {
-        long second = now.getEpochSecond();
-        long sum = 0;
-        for (long s = second - RATE_SECONDS + 1; s <= second; s++) {
-            sum += countOf(s);
-        }
-        double window = RATE_SECONDS - 1 + now.getNano() / 1e9; // nine whole seconds and the current part
-        double age = Math.max(1e-3, Duration.between(created, now).toNanos() / 1e9);
-        return sum / Math.min(window, age);
-    }
-
-    private List<Long> throughput(long second) {
-        List<Long> history = new ArrayList<>((int) STREAM_SECONDS);
-        for (long s = second - STREAM_SECONDS; s < second; s++) {
-            history.add(countOf(s));
-        }
-        return history;
     }
 
     private List<TaskInsights> recentTasks(Instant now) {
