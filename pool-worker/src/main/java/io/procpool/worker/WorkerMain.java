@@ -1,6 +1,7 @@
 package io.procpool.worker;
 
 import io.procpool.internal.process.ChildJvm;
+import io.procpool.internal.process.RuntimeDirectory;
 import io.procpool.internal.protocol.FrameReader;
 import io.procpool.internal.protocol.FrameWriter;
 import io.procpool.internal.protocol.ToParent;
@@ -39,7 +40,8 @@ public final class WorkerMain {
      */
     public static void main(String[] args) throws IOException {
         FrameWriter<ToParent> frames = FrameWriter.toParent(
-                new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), PIPE_BUFFER));
+                new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), PIPE_BUFFER),
+                RuntimeDirectory.payloadFiles());
         FrameReader<ToWorker> input = FrameReader.toWorker(
                 new BufferedInputStream(new FileInputStream(FileDescriptor.in), PIPE_BUFFER));
         LineFrameOutputStream out = new LineFrameOutputStream(frames, ToParent.OutputLine.Stream.OUT);
