@@ -1,7 +1,6 @@
 package io.procpool.worker;
 
 import io.procpool.internal.process.ChildJvm;
-import io.procpool.internal.process.RuntimeDirectory;
 import io.procpool.internal.protocol.FrameReader;
 import io.procpool.internal.protocol.FrameWriter;
 import io.procpool.internal.protocol.ToParent;
@@ -40,8 +39,7 @@ public final class WorkerMain {
      */
     public static void main(String[] args) throws IOException {
         FrameWriter<ToParent> frames = FrameWriter.toParent(
-                new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), PIPE_BUFFER),
-                RuntimeDirectory.payloadFiles());
+                new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), PIPE_BUFFER));
         FrameReader<ToWorker> input = FrameReader.toWorker(
                 new BufferedInputStream(new FileInputStream(FileDescriptor.in), PIPE_BUFFER));
         LineFrameOutputStream out = new LineFrameOutputStream(frames, ToParent.OutputLine.Stream.OUT);

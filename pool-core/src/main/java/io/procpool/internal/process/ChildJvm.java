@@ -13,7 +13,6 @@ import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
@@ -52,8 +51,6 @@ public final class ChildJvm {
 
     private final String name;
     private final Process process;
-    /** The child as its payload files name it; empty if the OS would not say when it started. */
-    private final Optional<HostProcess> childHost;
     private final List<String> commandLine;
     private final FrameWriter<ToWorker> toChild;
     private final FrameReader<ToParent> fromChild;
@@ -73,9 +70,7 @@ public final class ChildJvm {
         this.sharing = sharing;
         this.process = process;
         this.commandLine = commandLine;
-        this.childHost = HostProcess.of(process.toHandle());
-        this.toChild = FrameWriter.toWorker(new BufferedOutputStream(process.getOutputStream(), PIPE_BUFFER),
-                RuntimeDirectory.payloadFiles());
+        this.toChild = FrameWriter.toWorker(new BufferedOutputStream(process.getOutputStream(), PIPE_BUFFER));
         this.fromChild = FrameReader.toParent(new BufferedInputStream(process.getInputStream(), PIPE_BUFFER),
                 this::reportRawBytes);
         this.stderr = StderrPump.start(process.getErrorStream(), name);
@@ -176,8 +171,6 @@ public final class ChildJvm {
                 firstFrameRead = true;
             }
             if (frame == null) {
-                closeInput(); // deletes the payload files the child did not read
-                childHost.ifPresent(RuntimeDirectory::deletePayloadFilesOf); // and those it wrote before it died
                 awaitLinesPrinted();
                 return null;
             }

@@ -1,6 +1,5 @@
 package io.procpool.internal.process;
 
-import io.procpool.internal.protocol.PayloadFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -58,28 +57,6 @@ public final class RuntimeDirectory {
             throw new IOException(Holder.FAILURE.getMessage(), Holder.FAILURE);
         }
         return Holder.DIRECTORY;
-    }
-
-    /**
-     * The payload files of a new frame writer of this JVM (large payloads travel through them instead of a pipe), or
-     * {@code null} when they are turned off or there is no runtime directory: then every payload goes inline.
-     */
-    public static PayloadFiles.Writer payloadFiles() {
-        return PayloadFiles.writer(RuntimeDirectory::get, HostProcess.current().fileStem());
-    }
-
-    /**
-     * Deletes the payload files {@code host} wrote and nobody read: called when its channel ended, since a child
-     * killed between writing a file and sending its frame would otherwise leave it until the next procpool JVM's sweep.
-     */
-    public static void deletePayloadFilesOf(HostProcess host) {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(get(), host.fileStem() + "-payload-*")) {
-            for (Path file : files) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            LOG.debug("deleting the payload files of {}: {}", host, e.toString());
-        }
     }
 
     /** Deletes every {@code host-...} entry of {@code dir} whose host no longer runs; returns how many. */

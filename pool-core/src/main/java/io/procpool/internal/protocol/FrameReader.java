@@ -118,8 +118,7 @@ public final class FrameReader<F extends Frame> {
             midFrameSince = System.nanoTime();
             ByteBuffer view = ByteBuffer.wrap(header, Integer.BYTES, Frames.HEADER_SIZE - Integer.BYTES);
             int code = view.get() & 0xFF;
-            boolean inFile = (code & PayloadFiles.SPILLED) != 0;
-            FrameType type = FrameType.fromCode(code & ~PayloadFiles.SPILLED);
+            FrameType type = FrameType.fromCode(code);
             if (type == null || type.direction() != direction) {
                 throw ChannelCorruptedException.of("unknown frame type 0x" + Integer.toHexString(code) + " for "
                         + direction, header, in);
@@ -129,11 +128,7 @@ public final class FrameReader<F extends Frame> {
             if (length < 0 || length > Frames.MAX_PAYLOAD) {
                 throw ChannelCorruptedException.of("impossible payload length " + length, header, in);
             }
-            byte[] payload = readPayload(type, id, length);
-            if (inFile) {
-                payload = PayloadFiles.read(type, id, payload);
-            }
-            return frames.cast(decode(type, id, payload)); // the type's direction is checked
+            return frames.cast(decode(type, id, readPayload(type, id, length))); // the type's direction is checked
         } finally {
             midFrameSince = 0;
         }

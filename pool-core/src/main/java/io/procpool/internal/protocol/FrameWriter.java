@@ -20,37 +20,20 @@ public final class FrameWriter<F extends Frame> {
     private final ByteBuffer headerView = ByteBuffer.wrap(header); // guarded by this
     private final byte[] trailer = new byte[Frames.TRAILER_SIZE]; // guarded by this
     private final CRC32C crc = new CRC32C();                      // guarded by this
-    /** Where large payloads go instead of the pipe; null: every payload goes inline. */
-    private final PayloadFiles.Writer payloadFiles;               // guarded by this, but for deleteUnread
 
-    private FrameWriter(OutputStream out, FrameType.Direction direction, PayloadFiles.Writer payloadFiles) {
+    private FrameWriter(OutputStream out, FrameType.Direction direction) {
         this.out = out;
         this.magic = direction.magic();
-        this.payloadFiles = payloadFiles;
     }
 
     /** A writer of a worker's stdin. @param out normally a {@link java.io.BufferedOutputStream} over a pipe */
     public static FrameWriter<ToWorker> toWorker(OutputStream out) {
-        return toWorker(out, null);
-    }
-
-    /**
-     * A writer of a worker's stdin that sends large payloads through files.
-     *
-     * @param payloadFiles where payloads of {@link PayloadFiles#THRESHOLD} bytes and more go; null for none
-     */
-    public static FrameWriter<ToWorker> toWorker(OutputStream out, PayloadFiles.Writer payloadFiles) {
-        return new FrameWriter<>(out, FrameType.Direction.TO_WORKER, payloadFiles);
+        return new FrameWriter<>(out, FrameType.Direction.TO_WORKER);
     }
 
     /** A writer of a worker's stdout. @param out normally a {@link java.io.BufferedOutputStream} over a pipe */
     public static FrameWriter<ToParent> toParent(OutputStream out) {
-        return toParent(out, null);
-    }
-
-    /** A writer of a worker's stdout that sends large payloads through files (see {@link #toWorker(OutputStream, PayloadFiles.Writer)}). */
-    public static FrameWriter<ToParent> toParent(OutputStream out, PayloadFiles.Writer payloadFiles) {
-        return new FrameWriter<>(out, FrameType.Direction.TO_PARENT, payloadFiles);
+        return new FrameWriter<>(out, FrameType.Direction.TO_PARENT);
     }
 
     /** Writes one frame into the buffer; call {@link #flush()} to send it. */
@@ -60,19 +43,8 @@ public final class FrameWriter<F extends Frame> {
             throw new IllegalArgumentException("payload of " + payload.length + " bytes exceeds "
                     + Frames.MAX_PAYLOAD);
         }
-        int code = frame.type().code();
-        byte[] descriptor = null;
-        if (payloadFiles != null && payload.length >= PayloadFiles.THRESHOLD) {
-            crc.reset();
-            crc.update(payload);
-            descriptor = payloadFiles.spill(payload, (int) crc.getValue());
-        }
-        if (descriptor != null) { // the frame carries the file's descriptor instead of the payload
-            payload = descriptor;
-            code |= PayloadFiles.SPILLED;
-        }
         headerView.clear();
-        headerView.putInt(magic).put((byte) code).putLong(frame.wireId()).putInt(payload.length);
+        headerView.putInt(magic).put((byte) frame.type().code()).putLong(frame.wireId()).putInt(payload.length);
         crc.reset();
         crc.update(header, 4, Frames.HEADER_SIZE - 4);
         crc.update(payload);
@@ -93,16 +65,8 @@ public final class FrameWriter<F extends Frame> {
         out.flush();
     }
 
-    /** Flushes and closes the underlying stream, and deletes the payload files its reader did not take. */
-    public void close() throws IOException {
-        try {
-            synchronized (this) {
-                out.close();
-            }
-        } finally {
-            if (payloadFiles != null) {
-                payloadFiles.deleteUnread();
-            }
-        }
+    /** Flushes and closes the underlying stream. */
+    public synchronized void close() throws IOException {
+        out.close();
     }
 }
