@@ -71,6 +71,31 @@ class FrameFormatTest {
         assertNull(reader.read());
     }
 
+    /**
+     * A payload over 16 MiB goes out in several writes (so the native write never mallocs more than 16 MiB), and they
+     * add up to the same frame.
+     */
+    @Test
+    void largePayloadIsWrittenInPiecesThatMakeTheSameFrame() throws IOException {
+        byte[] payload = new byte[40 << 20];
+        for (int i = 0; i < payload.length; i += 4093) {
+            payload[i] = (byte) i;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int[] largestWrite = {0};
+        FrameWriter<ToWorker> writer = FrameWriter.toWorker(new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                largestWrite[0] = Math.max(largestWrite[0], length);
+                out.write(bytes, offset, length);
+            }
+        });
+        ToWorker.Call call = new ToWorker.Call(9, new Encoded(payload));
+        writer.writeAndFlush(call);
+        assertEquals(16 << 20, largestWrite[0]);
+        assertEquals(call, FrameReader.toWorker(new ByteArrayInputStream(out.toByteArray())).read());
+    }
+
     /** Each type is read back as its own record, equal to the one written: the reader decodes every type. */
     @Test
     void everyFrameTypeRoundTripsAsItsRecord() throws IOException {
