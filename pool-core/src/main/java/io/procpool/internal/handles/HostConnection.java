@@ -218,8 +218,7 @@ final class HostConnection {
     private boolean lead(Pending call, boolean interruptible) throws InterruptedException {
         boolean interrupted = false;
         try {
-            readAvailable();
-            while (!call.future.isDone()) {
+            while (!call.future.isDone()) { // select first: it returns at once when a reply is there already
                 if (Thread.interrupted()) {
                     if (interruptible) {
                         throw new InterruptedException();
@@ -265,11 +264,15 @@ final class HostConnection {
         }
     }
 
-    /** Reads what the socket holds without waiting and hands out every whole frame; holds {@link #readRole}. */
+    /**
+     * Reads what the socket holds without waiting and hands out every whole frame; holds {@link #readRole}. Reads
+     * again only when a read filled the inbox (more may be waiting): each read is a system call.
+     */
     private void readAvailable() {
         try {
             while (!ended) {
                 int read = channel.read(inbox);
+                boolean full = !inbox.hasRemaining();
                 inbox.flip();
                 for (Wire.Frame frame = Wire.take(inbox); frame != null; frame = Wire.take(inbox)) {
                     dispatch(frame);
@@ -278,7 +281,7 @@ final class HostConnection {
                 if (read < 0) {
                     LOG.debug("the broker of process {} closed the connection", host.pid());
                     end();
-                } else if (read == 0) {
+                } else if (!full) {
                     return;
                 }
             }
