@@ -275,4 +275,48 @@ class MessagingDeathTest {
         assertTrue(lock.tryLock(Duration.ZERO), "released by unlock, not by a death");
         assertEquals(OptionalLong.empty(), lock.acquiredAfterDeathOf());
     }
+
+    /**
+     * A waiting thread reads its process's connection itself (the leader); interrupting it there must end only its
+     * own wait, not the connection (a blocking socket channel would be closed by the interrupt: the host would see
+     * the process die and release its lock).
+     */
+    @Test
+    void aThreadInterruptedWhileItReadsTheConnectionForItsWaitDoesNotBreakIt() throws Exception {
+        ProcessBarrier barrier = ProcessBarrier.create(2);
+        ProcessLock lock = ProcessLock.create();
+        ProcessQueue<String> toChild = ProcessQueue.create();
+        ProcessQueue<String> fromChild = ProcessQueue.create();
+        JvmProcess child = elsewhere.child(() -> {
+            lock.lock();
+            String[] ended = new String[1];
+            Thread waiter = new Thread(() -> {
+                try {
+                    barrier.await();
+                    ended[0] = "passed";
+                } catch (InterruptedException e) {
+                    ended[0] = "interrupted";
+                } catch (BrokenBarrierException e) {
+                    ended[0] = "broken";
+                }
+            });
+            waiter.start();
+            toChild.take(); // the parent saw the waiter arrive: it reads the connection, this thread follows
+            waiter.interrupt();
+            waiter.join();
+            fromChild.put(ended[0]);
+            fromChild.put(toChild.take());
+            lock.unlock();
+        });
+        await().atMost(Duration.ofSeconds(60)).until(() -> barrier.getNumberWaiting() == 1);
+        toChild.put("go");
+        assertEquals(Optional.of("interrupted"), fromChild.poll(Duration.ofSeconds(60)));
+        assertTrue(!lock.tryLock(Duration.ZERO), "the child still holds its lock: its connection lives");
+        toChild.put("still connected");
+        assertEquals(Optional.of("still connected"), fromChild.poll(Duration.ofSeconds(60)));
+        assertTrue(child.join(Duration.ofSeconds(60)));
+        assertEquals(0, child.exitCode().orElseThrow());
+        assertTrue(lock.tryLock(Duration.ZERO), "released by unlock, not by a death");
+        assertEquals(OptionalLong.empty(), lock.acquiredAfterDeathOf());
+    }
 }

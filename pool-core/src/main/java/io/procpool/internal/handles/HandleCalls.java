@@ -37,24 +37,22 @@ public final class HandleCalls {
             throws InterruptedException {
         Waiting waiting = start(id, op, arg, first, second, timeout);
         try {
-            return waiting.future.get();
+            return waiting.outcome.await(true);
         } catch (InterruptedException e) {
             waiting.cancel.run();
-            Outcome outcome = waiting.future.join(); // the host answers at once: cancelled, or what it did first
+            Outcome outcome = waiting.uninterruptibly(); // the host answers at once: cancelled, or what it did first
             if (outcome.status() == Outcome.Status.CANCELLED) {
                 throw e;
             }
             Thread.currentThread().interrupt();
             return outcome;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a handle's call failed unexpectedly", e.getCause());
         }
     }
 
     /** As {@link #call}, ignoring interrupts (the interrupt flag stays set): {@code lock()}, quick operations. */
     public static Outcome callUninterruptibly(HandleId id, int op, long arg, byte[] first, byte[] second,
             Duration timeout) {
-        return start(id, op, arg, first, second, timeout).future.join(); // join() waits through interrupts
+        return start(id, op, arg, first, second, timeout).uninterruptibly();
     }
 
     /** A quick operation that never waits in the host (size, set, unlock). */
@@ -96,7 +94,33 @@ public final class HandleCalls {
         return (T) Codec.decode(bytes, loader != null ? loader : HandleCalls.class.getClassLoader(), what);
     }
 
-    private record Waiting(CompletableFuture<Outcome> future, Runnable cancel) {
+    /** How a started operation's outcome is waited for: interruptibly or not. */
+    private interface Awaiter {
+        Outcome await(boolean interruptible) throws InterruptedException;
+    }
+
+    private record Waiting(Awaiter outcome, Runnable cancel) {
+        /** The outcome, waiting through interrupts (the flag stays set). */
+        Outcome uninterruptibly() {
+            try {
+                return outcome.await(false);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException("an uninterruptible wait was interrupted", e);
+            }
+        }
+
+        static Waiting of(CompletableFuture<Outcome> future, Runnable cancel) {
+            return new Waiting(interruptible -> {
+                if (!interruptible) {
+                    return future.join(); // join() waits through interrupts
+                }
+                try {
+                    return future.get();
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("a handle's call failed unexpectedly", e.getCause());
+                }
+            }, cancel);
+        }
     }
 
     private static Waiting start(HandleId id, int op, long arg, byte[] first, byte[] second, Duration timeout) {
@@ -106,16 +130,17 @@ public final class HandleCalls {
             Broker broker = Broker.current();
             Hosted hosted = broker.find(id.objectId());
             if (hosted == null) {
-                return new Waiting(CompletableFuture.completedFuture(
+                return Waiting.of(CompletableFuture.completedFuture(
                         Outcome.failed(Outcome.Failure.CLOSED, id.describe() + " was closed")), () -> { });
             }
             Call call = new Call(Participant.HOST, 0, request, false);
             hosted.submit(call, broker);
-            return new Waiting(call.future, () -> hosted.expire(call, true));
+            return Waiting.of(call.future, () -> hosted.expire(call, true));
         }
         HostConnection connection = HostConnection.to(id);
         HostConnection.Pending pending = connection.request(request);
-        return new Waiting(pending.future(), () -> connection.cancel(pending.requestId()));
+        return new Waiting(interruptible -> connection.await(pending, interruptible),
+                () -> connection.cancel(pending.requestId));
     }
 
     private static long nanos(Duration timeout) {

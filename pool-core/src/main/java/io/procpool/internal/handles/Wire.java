@@ -4,6 +4,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Selector;
 import java.nio.channels.WritableByteChannel;
 import java.util.zip.CRC32C;
 
@@ -68,16 +69,29 @@ final class Wire {
     }
 
     /**
-     * Writes the whole frame; the caller holds the channel's write lock. A socket channel is interruptible: a write by
-     * a thread whose interrupt flag is set would close it, and a closed connection is its process's death to the host
-     * (its locks released, its items requeued). User threads write here (a put, or a host thread whose operation
-     * answers a remote waiter), so the flag is cleared for the write and set again after it.
+     * Writes the whole frame on a blocking channel; the caller holds the channel's write lock. A socket channel is
+     * interruptible: a write by a thread whose interrupt flag is set would close it, and a closed connection is its
+     * process's death to the host (its locks released, its items requeued). User threads write here (a put, or a host
+     * thread whose operation answers a remote waiter), so the flag is cleared for the write and set again after it.
      */
     static void write(WritableByteChannel channel, ByteBuffer frame) throws IOException {
+        write(channel, frame, null);
+    }
+
+    /**
+     * As {@link #write(WritableByteChannel, ByteBuffer)}; a non-blocking channel waits in {@code whenFull} (on which
+     * it is registered for writing, used by the write lock's holder only) while the socket's buffer is full. The
+     * interrupt flag is cleared for the same reason, and because a selector returns at once while it is set.
+     */
+    static void write(WritableByteChannel channel, ByteBuffer frame, Selector whenFull) throws IOException {
         boolean interrupted = Thread.interrupted();
         try {
             while (frame.hasRemaining()) {
-                channel.write(frame);
+                if (channel.write(frame) == 0 && whenFull != null) {
+                    whenFull.select();
+                    whenFull.selectedKeys().clear();
+                    interrupted |= Thread.interrupted();
+                }
             }
         } finally {
             if (interrupted) {
@@ -101,25 +115,63 @@ final class Wire {
         byte[] header = new byte[HEADER];
         header[0] = (byte) first;
         in.readFully(header, 1, HEADER - 1);
-        ByteBuffer view = ByteBuffer.wrap(header);
-        int magic = view.getInt();
-        int code = view.get() & 0xFF;
-        long id = view.getLong();
-        int length = view.getInt();
+        int length = checkHeader(ByteBuffer.wrap(header), 0);
+        byte[] payload = new byte[length];
+        in.readFully(payload);
+        return checked(header, payload, in.readInt());
+    }
+
+    /**
+     * Takes one whole frame from {@code buffer} (in read mode) and advances past it, for a reader of a non-blocking
+     * channel that collects bytes as they come.
+     *
+     * @return the frame, or {@code null} when the buffer does not hold a whole frame yet (nothing is consumed)
+     * @throws IOException on a wrong magic, type or checksum
+     */
+    static Frame take(ByteBuffer buffer) throws IOException {
+        int at = buffer.position();
+        if (buffer.remaining() < HEADER) {
+            return null;
+        }
+        int length = checkHeader(buffer, at);
+        if (buffer.remaining() < HEADER + length + TRAILER) {
+            return null;
+        }
+        byte[] header = new byte[HEADER];
+        buffer.get(header);
+        byte[] payload = new byte[length];
+        buffer.get(payload);
+        return checked(header, payload, buffer.getInt());
+    }
+
+    /** The size of the whole frame that starts {@code buffer} (read mode, at least a header in it). */
+    static int frameSize(ByteBuffer buffer) throws IOException {
+        return HEADER + checkHeader(buffer, buffer.position()) + TRAILER;
+    }
+
+    /** Checks the header at {@code at} (absolute) and returns its payload length. */
+    private static int checkHeader(ByteBuffer buffer, int at) throws IOException {
+        int magic = buffer.getInt(at);
+        int code = buffer.get(at + 4) & 0xFF;
+        int length = buffer.getInt(at + 13);
         if (magic != MAGIC || code >= Type.BY_CODE.length || length < 0 || length > MAX_PAYLOAD) {
             throw new IOException(String.format("not a broker frame: magic %08x, type %d, length %d", magic, code,
                     length));
         }
-        byte[] payload = new byte[length];
-        in.readFully(payload);
-        int expected = in.readInt();
+        return length;
+    }
+
+    private static Frame checked(byte[] header, byte[] payload, int expected) throws IOException {
+        ByteBuffer view = ByteBuffer.wrap(header);
+        Type type = Type.BY_CODE[view.get(4) & 0xFF];
+        long id = view.getLong(5);
         CRC32C crc = new CRC32C();
         crc.update(header, 4, HEADER - 4);
         crc.update(payload);
         if ((int) crc.getValue() != expected) {
-            throw new IOException("broker frame " + Type.BY_CODE[code] + " " + id + " of " + length
+            throw new IOException("broker frame " + type + " " + id + " of " + payload.length
                     + " bytes fails its checksum");
         }
-        return new Frame(Type.BY_CODE[code], id, ByteBuffer.wrap(payload));
+        return new Frame(type, id, ByteBuffer.wrap(payload));
     }
 }
