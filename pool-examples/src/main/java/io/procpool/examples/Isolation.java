@@ -61,7 +61,7 @@ public final class Isolation {
     private static final List<Integer> BAD_AT = List.of(3, 12, 21, 30);
     private static final int WORKERS = 2;
     /** The task timeout is this many times the slowest item of the serial run, and at least a second. */
-    private static final int TIMEOUT_FACTOR = 4;
+    private static final int TIMEOUT_FACTOR = 2;
     private static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
     private static final int RESULTS_PER_LINE = 4;
     /** How long the thread pool's JVM may run before the demo calls it hung. */

@@ -123,7 +123,7 @@ class ExamplesTest {
                 + "after the other (retried once)") || line.startsWith("  #12 corrupt.bin  timeout: it ran past ")
                 || line.startsWith("  #21 bomb.bin     out of memory: ")
                 || line.startsWith("  #30 native.bin   signal: killed by SIGABRT")).count(), lines::toString);
-        // on a machine so busy that a good item ran past the timeout (4 times the slowest serial item), it says so
+        // on a machine so busy that a good item ran past the timeout (twice the slowest serial item), it says so
         bad.stream().filter(line -> line.contains(" modules.")).forEach(line ->
                 assertTrue(line.matches("  #\\d\\d modules\\.\\d\\d {3}timeout: .*"), line));
         assertTrue(lines.get(badHeader + 38 - good).matches("end to end: {2}pool [0-9,]+ ms \\(its start, [0-9,]+ ms, "
