@@ -84,7 +84,6 @@ public final class Codec {
         return DeepGraphs.run(maxDepth -> withContext(maxDepth, context -> {
             Output output = context.output;
             output.reset();
-            context.reserve(SizeHint.of(value));
             if (nanos >= 0) {
                 output.writeVarLong(nanos, true);
             }
@@ -249,17 +248,6 @@ public final class Codec {
         final Kryo kryo = newKryo();
         final Output output = new Output(4096, Frames.MAX_PAYLOAD);
         final Input input = new Input();
-
-        /**
-         * Makes the (empty) output buffer hold at least {@code bytes} plus room for headers, in one allocation rather
-         * than by doubling from 4 KiB; a hint at or over the frame limit is left to fail as it would.
-         */
-        void reserve(long bytes) {
-            long wanted = bytes + 1024;
-            if (wanted > output.getBuffer().length && wanted < Frames.MAX_PAYLOAD) {
-                output.setBuffer(new byte[(int) wanted], Frames.MAX_PAYLOAD);
-            }
-        }
 
         /** Readies the context for the next user: Kryo's graph state cleared, an oversized buffer let go. */
         void release() {
